@@ -1,0 +1,72 @@
+// Owns the Engine interface: an ordered map of byte keys to byte values with
+// point reads, range scans both ways, consistent snapshots, atomic and
+// group-committed writes, and close. Two implementations: lmdb-engine.ts (on
+// disk, the default) and memory-engine.ts (tests, --store=type=mem).
+//
+// Invariants every engine keeps:
+// - Ranges are half-open [start, end); a missing start/end means unbounded.
+// - A reverse scan yields the same entries as a forward one, last first.
+// - Iterators returned by scan() are consumed synchronously: callers must not
+//   hold one across an await (the MVCC layer pages at key boundaries instead).
+// - write() runs its apply function inside one atomic engine transaction; the
+//   promise resolves only once that transaction is durable (in sync mode).
+//   Concurrent write() calls are applied in call order and may share one
+//   transaction and one fsync (group commit). An apply that throws is rolled
+//   back alone and its promise rejects; the others still commit.
+
+export interface EngineEntry {
+  key: Buffer;
+  value: Buffer;
+}
+
+export interface EngineRange {
+  start?: Buffer | undefined;
+  end?: Buffer | undefined;
+  reverse?: boolean;
+  limit?: number;
+}
+
+export interface EngineReader {
+  get(key: Buffer): Buffer | undefined;
+  scan(range: EngineRange): Iterable<EngineEntry>;
+}
+
+export interface EngineSnapshot extends EngineReader {
+  release(): void;
+}
+
+export interface EngineWriter extends EngineReader {
+  put(key: Buffer, value: Buffer): void;
+  del(key: Buffer): void;
+}
+
+export type SyncMode = 'full' | 'none';
+
+export interface EngineStats {
+  /** Engine transactions committed (each group commit counts once). */
+  flushes: number;
+  /** write() calls committed. */
+  writes: number;
+}
+
+export interface Engine extends EngineReader {
+  readonly kind: 'lmdb' | 'memory';
+  snapshot(): EngineSnapshot;
+  write(apply: (w: EngineWriter) => void): Promise<void>;
+  /** Resolves once everything written so far is durable. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+  stats(): EngineStats;
+}
+
+export type WriteOp = { op: 'put'; key: Buffer; value: Buffer } | { op: 'del'; key: Buffer };
+
+/** Applies a plain batch of puts and deletes atomically. */
+export function writeBatch(engine: Engine, ops: readonly WriteOp[]): Promise<void> {
+  return engine.write((w) => {
+    for (const o of ops) {
+      if (o.op === 'put') w.put(o.key, o.value);
+      else w.del(o.key);
+    }
+  });
+}

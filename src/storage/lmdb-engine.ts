@@ -1,0 +1,203 @@
+// Owns the LMDB Engine (the embedded default, on disk) and its group commit.
+//
+// Durability is set explicitly, never left to lmdb-js defaults:
+// - syncMode 'full': noSync=false, noMetaSync=false, overlappingSync=false,
+//   so a transaction's promise resolves only after LMDB's fsync returned.
+// - syncMode 'none': noSync=true (benchmarks and throwaway stores only).
+// useWritemap is off (a stray write cannot corrupt the map), compression and
+// the value cache are off (values are opaque bytes), map size starts at
+// mapSizeBytes and lmdb-js grows it when full.
+//
+// Group commit: write() calls queue; while one engine transaction is being
+// committed (on lmdb-js's writer thread), newly queued applies wait and then
+// all go into the next transaction, which pays one fsync for all of them.
+// Each apply runs in a child transaction so one that throws is rolled back
+// alone. The store directory is locked against other openers (store-lock.ts).
+
+import fs from 'node:fs';
+import { open, type RootDatabase } from 'lmdb';
+import type { Engine, EngineEntry, EngineRange, EngineReader, EngineWriter, SyncMode } from './engine.js';
+import { checkEngineKey, checkEngineValue } from './engine-limits.js';
+import { lockStoreDir } from './store-lock.js';
+import { groupCommitMaxCommits } from '../util/limits.js';
+
+export interface LmdbEngineOptions {
+  path: string;
+  syncMode: SyncMode;
+  mapSizeBytes: number;
+  maxReaders: number;
+}
+
+export const defaultLmdbOptions: Omit<LmdbEngineOptions, 'path'> = {
+  syncMode: 'full',
+  mapSizeBytes: 1024 * 1024 * 1024,
+  maxReaders: 1024,
+};
+
+type Db = RootDatabase<Buffer, Buffer>;
+type LmdbTxn = ReturnType<Db['useReadTransaction']>;
+
+interface PendingWrite {
+  apply: (w: EngineWriter) => void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.length);
+}
+
+function rangeOptions(range: EngineRange, txn?: LmdbTxn): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  if (range.reverse) {
+    // lmdb-js walks backwards from `start`; make it [range.start, range.end).
+    o.reverse = true;
+    if (range.end) {
+      o.start = range.end;
+      o.exclusiveStart = true;
+    }
+    if (range.start) {
+      o.end = range.start;
+      o.inclusiveEnd = true;
+    }
+  } else {
+    if (range.start) o.start = range.start;
+    if (range.end) o.end = range.end;
+  }
+  if (range.limit !== undefined) o.limit = range.limit;
+  if (txn) o.transaction = txn;
+  return o;
+}
+
+function* scanDb(db: Db, range: EngineRange, txn?: LmdbTxn): Generator<EngineEntry> {
+  if (range.limit !== undefined && range.limit <= 0) return;
+  if (range.start && range.end && Buffer.compare(range.start, range.end) >= 0) return;
+  for (const e of db.getRange(rangeOptions(range, txn) as never) as Iterable<{ key: Uint8Array; value: Uint8Array }>) {
+    yield { key: asBuffer(e.key), value: asBuffer(e.value) };
+  }
+}
+
+function getWithTxn(db: Db, key: Buffer, txn: LmdbTxn): Uint8Array | undefined {
+  return (db.getBinary as (k: Buffer, o: { transaction: LmdbTxn }) => Uint8Array | undefined).call(db, key, {
+    transaction: txn,
+  });
+}
+
+function readerFor(db: Db, txn?: LmdbTxn): EngineReader {
+  return {
+    get(key) {
+      const v = txn ? getWithTxn(db, key, txn) : db.getBinary(key);
+      return v === undefined ? undefined : asBuffer(v);
+    },
+    scan: (range) => scanDb(db, range, txn),
+  };
+}
+
+export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
+  fs.mkdirSync(opts.path, { recursive: true });
+  const lock = lockStoreDir(opts.path);
+  let db: Db;
+  try {
+    db = open<Buffer, Buffer>({
+      path: opts.path,
+      keyEncoding: 'binary',
+      encoding: 'binary',
+      compression: false,
+      cache: false,
+      useVersions: false,
+      noSync: opts.syncMode === 'none',
+      noMetaSync: opts.syncMode === 'none',
+      overlappingSync: false,
+      useWritemap: false,
+      mapSize: opts.mapSizeBytes,
+      maxReaders: opts.maxReaders,
+      eventTurnBatching: true,
+      commitDelay: 0,
+    } as never);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+
+  const reader = readerFor(db);
+  const writer: EngineWriter = {
+    ...reader,
+    put(key, value) {
+      checkEngineKey(key);
+      checkEngineValue(value);
+      db.putSync(key, value);
+    },
+    del(key) {
+      db.removeSync(key);
+    },
+  };
+
+  let queue: PendingWrite[] = [];
+  let inFlight: Promise<void> | null = null;
+  let closed = false;
+  let flushes = 0;
+  let writes = 0;
+
+  function startFlush(): void {
+    const batch = queue.length <= groupCommitMaxCommits ? queue : queue.slice(0, groupCommitMaxCommits);
+    queue = queue.length <= groupCommitMaxCommits ? [] : queue.slice(groupCommitMaxCommits);
+    const failed = new Map<PendingWrite, unknown>();
+    inFlight = db
+      .transaction(() => {
+        for (const p of batch) {
+          try {
+            db.transactionSync(() => p.apply(writer));
+          } catch (err) {
+            failed.set(p, err);
+          }
+        }
+      })
+      .then(
+        () => {
+          flushes++;
+          for (const p of batch) {
+            if (failed.has(p)) p.reject(failed.get(p));
+            else {
+              writes++;
+              p.resolve();
+            }
+          }
+        },
+        (err: unknown) => {
+          for (const p of batch) p.reject(err);
+        },
+      )
+      .finally(() => {
+        inFlight = null;
+        if (queue.length > 0) startFlush();
+      });
+  }
+
+  return {
+    kind: 'lmdb',
+    ...reader,
+    snapshot() {
+      const txn = db.useReadTransaction();
+      return { ...readerFor(db, txn), release: () => txn.done() };
+    },
+    write(apply) {
+      if (closed) return Promise.reject(new Error(`store ${opts.path} is closed`));
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ apply, resolve, reject });
+        if (!inFlight) startFlush();
+      });
+    },
+    async sync() {
+      while (inFlight) await inFlight;
+      await db.flushed;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      while (inFlight) await inFlight;
+      await db.close();
+      lock.release();
+    },
+    stats: () => ({ flushes, writes }),
+  };
+}

@@ -1,0 +1,183 @@
+// Owns the engine layout of MVCC data: how a (user key, timestamp) pair and
+// its value become engine bytes.
+//
+// Engine keyspace: 0x01 prefixes local metadata (stats, GC thresholds, clock
+// high-water mark); 0x02 prefixes MVCC data.
+// Data key = 0x02 | escape(userKey) | 0x00 0x01 | ts12
+//   escape(): 0x00 -> 0x00 0xff, so no user key's encoding is a prefix of
+//   another's and byte order of data keys follows user-key order.
+//   ts12 = (2^64-1 - wall) as 8 bytes BE, (2^32-1 - logical) as 4 bytes BE:
+//   newer versions sort first.
+// Every key with any version has a "latest slot": ts12 = twelve zero bytes
+// (a timestamp no clock hands out), sorting before all of that key's
+// versions and holding the newest version with its timestamp in the value,
+// so a read at the present is one engine get. Older versions live at their
+// real timestamps.
+// Values: latest slot = tag | wall 8 | logical 4 | payload;
+//         version     = tag | payload.   tag 0 = tombstone, 1 = value.
+
+import type { Timestamp } from '../util/hlc.js';
+import { maxLogical, maxWallNs } from '../util/hlc.js';
+
+export const localPrefixByte = 0x01;
+export const dataPrefixByte = 0x02;
+export const tsSuffixBytes = 12;
+/** Terminator + ts suffix that follow the escaped user key. */
+export const mvccSuffixBytes = 2 + tsSuffixBytes;
+export const tagTombstone = 0;
+export const tagValue = 1;
+
+const maxWall = maxWallNs;
+
+/** Escaped user key with the data prefix byte, without terminator. */
+export function encodeUserKeyBound(userKey: Buffer): Buffer {
+  let zeros = 0;
+  for (let i = userKey.indexOf(0); i !== -1; i = userKey.indexOf(0, i + 1)) zeros++;
+  const out = Buffer.allocUnsafe(1 + userKey.length + zeros);
+  out[0] = dataPrefixByte;
+  if (zeros === 0) {
+    userKey.copy(out, 1);
+    return out;
+  }
+  let o = 1;
+  for (let i = 0; i < userKey.length; i++) {
+    const b = userKey[i]!;
+    out[o++] = b;
+    if (b === 0) out[o++] = 0xff;
+  }
+  return out;
+}
+
+/** Start of the engine span holding every version of every user key >= userKey. */
+export function dataSpanStart(userKey: Buffer | undefined): Buffer {
+  return userKey ? encodeUserKeyBound(userKey) : Buffer.from([dataPrefixByte]);
+}
+
+/** End (exclusive) of the engine span for user keys < userKey. */
+export function dataSpanEnd(userKey: Buffer | undefined): Buffer {
+  return userKey ? encodeUserKeyBound(userKey) : Buffer.from([dataPrefixByte + 1]);
+}
+
+function writeTs(out: Buffer, at: number, ts: Timestamp | null): void {
+  if (ts === null) {
+    out.fill(0, at, at + tsSuffixBytes);
+    return;
+  }
+  out.writeBigUInt64BE(maxWall - ts.wall, at);
+  out.writeUInt32BE(maxLogical - ts.logical, at + 8);
+}
+
+/** The engine key of userKey's version at ts, or of its latest slot when ts is null. */
+export function encodeMvccKey(userKey: Buffer, ts: Timestamp | null): Buffer {
+  const bound = encodeUserKeyBound(userKey);
+  const out = Buffer.allocUnsafe(bound.length + mvccSuffixBytes);
+  bound.copy(out, 0);
+  out[bound.length] = 0;
+  out[bound.length + 1] = 1;
+  writeTs(out, bound.length + 2, ts);
+  return out;
+}
+
+/** Same engine key as encodeMvccKey but for another timestamp, reusing the prefix. */
+export function withTimestamp(engineKey: Buffer, ts: Timestamp | null): Buffer {
+  const out = Buffer.allocUnsafe(engineKey.length);
+  engineKey.copy(out, 0, 0, engineKey.length - tsSuffixBytes);
+  writeTs(out, engineKey.length - tsSuffixBytes, ts);
+  return out;
+}
+
+/** Length of the part shared by all versions of one user key (prefix + escaped key + terminator). */
+export function versionPrefixLength(engineKey: Buffer): number {
+  return engineKey.length - tsSuffixBytes;
+}
+
+/** The first engine key after every version of the key whose version prefix has length plen. */
+export function nextUserKeyStart(engineKey: Buffer): Buffer {
+  const plen = versionPrefixLength(engineKey);
+  const out = Buffer.allocUnsafe(plen);
+  engineKey.copy(out, 0, 0, plen);
+  out[plen - 1] = 0x02; // terminator 0x00 0x01 -> 0x00 0x02
+  return out;
+}
+
+export function isLatestSlot(engineKey: Buffer): boolean {
+  for (let i = engineKey.length - tsSuffixBytes; i < engineKey.length; i++) if (engineKey[i] !== 0) return false;
+  return true;
+}
+
+/** The timestamp in a version key (not valid for the latest slot). */
+export function versionKeyTimestamp(engineKey: Buffer): Timestamp {
+  const at = engineKey.length - tsSuffixBytes;
+  return {
+    wall: maxWall - engineKey.readBigUInt64BE(at),
+    logical: maxLogical - engineKey.readUInt32BE(at + 8),
+  };
+}
+
+/** Recovers the user key from an engine data key. */
+export function decodeUserKey(engineKey: Buffer): Buffer {
+  const end = engineKey.length - mvccSuffixBytes;
+  const first0 = engineKey.indexOf(0, 1);
+  if (first0 === -1 || first0 >= end) return Buffer.from(engineKey.subarray(1, end));
+  const out = Buffer.allocUnsafe(end - 1);
+  let o = 0;
+  for (let i = 1; i < end; i++) {
+    const b = engineKey[i]!;
+    out[o++] = b;
+    if (b === 0) i++; // skip the 0xff escape
+  }
+  return out.subarray(0, o);
+}
+
+export interface DecodedValue {
+  ts: Timestamp;
+  /** null for a tombstone. */
+  value: Buffer | null;
+}
+
+export function encodeLatestValue(ts: Timestamp, value: Buffer | null): Buffer {
+  const out = Buffer.allocUnsafe(13 + (value ? value.length : 0));
+  out[0] = value ? tagValue : tagTombstone;
+  out.writeBigUInt64BE(ts.wall, 1);
+  out.writeUInt32BE(ts.logical, 9);
+  if (value) value.copy(out, 13);
+  return out;
+}
+
+export function decodeLatestValue(raw: Buffer): DecodedValue {
+  return {
+    ts: { wall: raw.readBigUInt64BE(1), logical: raw.readUInt32BE(9) },
+    value: raw[0] === tagValue ? raw.subarray(13) : null,
+  };
+}
+
+export function latestValueTimestamp(raw: Buffer): Timestamp {
+  return { wall: raw.readBigUInt64BE(1), logical: raw.readUInt32BE(9) };
+}
+
+export function encodeVersionValue(value: Buffer | null): Buffer {
+  if (!value) return Buffer.from([tagTombstone]);
+  const out = Buffer.allocUnsafe(1 + value.length);
+  out[0] = tagValue;
+  value.copy(out, 1);
+  return out;
+}
+
+export function decodeVersionValue(raw: Buffer): Buffer | null {
+  return raw[0] === tagValue ? raw.subarray(1) : null;
+}
+
+/** Converts a latest-slot value into the version value it becomes when demoted. */
+export function latestToVersionValue(raw: Buffer): Buffer {
+  if (raw[0] !== tagValue) return Buffer.from([tagTombstone]);
+  const out = Buffer.allocUnsafe(raw.length - 12);
+  out[0] = tagValue;
+  raw.copy(out, 1, 13);
+  return out;
+}
+
+/** Payload length of a stored value (0 for tombstones), either slot kind. */
+export function payloadLength(raw: Buffer, latest: boolean): number {
+  if (raw[0] !== tagValue) return 0;
+  return raw.length - (latest ? 13 : 1);
+}
