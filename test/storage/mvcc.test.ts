@@ -124,3 +124,12 @@ for (const kind of engineKinds) {
     });
   });
 }
+
+test('stats buckets follow util/encoding table prefixes', async () => {
+  const { tablePrefix, encodeTableIndexPrefix } = await import('../../src/util/encoding.js');
+  const { statsBucket } = await import('../../src/storage/mvcc-stats.js');
+  for (const id of [0, 1, 52, 109, 110, 255, 256, 70000, 2 ** 40]) {
+    const key = Buffer.concat([encodeTableIndexPrefix(id, 1), Buffer.from([0x12, 0x34])]);
+    assert.deepEqual(statsBucket(key), tablePrefix(id), `table ${id}`);
+  }
+});
