@@ -36,6 +36,7 @@ export interface EngineSnapshot extends EngineReader {
 }
 
 export interface EngineWriter extends EngineReader {
+  /** Copies key and value before returning: callers may reuse their buffers. */
   put(key: Buffer, value: Buffer): void;
   del(key: Buffer): void;
 }
@@ -53,6 +54,12 @@ export interface Engine extends EngineReader {
   readonly kind: 'lmdb' | 'memory';
   snapshot(): EngineSnapshot;
   write(apply: (w: EngineWriter) => void): Promise<void>;
+  /**
+   * Runs apply in its own engine transaction on the calling thread and
+   * returns once it is durable. Blocks the event loop for the duration: for
+   * bulk work (ingest) in batches of bounded size, not for commits.
+   */
+  writeSync(apply: (w: EngineWriter) => void): void;
   /** Resolves once everything written so far is durable. */
   sync(): Promise<void>;
   close(): Promise<void>;

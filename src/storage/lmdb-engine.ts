@@ -69,12 +69,14 @@ function rangeOptions(range: EngineRange, txn?: LmdbTxn): Record<string, unknown
   return o;
 }
 
-function* scanDb(db: Db, range: EngineRange, txn?: LmdbTxn): Generator<EngineEntry> {
-  if (range.limit !== undefined && range.limit <= 0) return;
-  if (range.start && range.end && Buffer.compare(range.start, range.end) >= 0) return;
-  for (const e of db.getRange(rangeOptions(range, txn) as never) as Iterable<{ key: Uint8Array; value: Uint8Array }>) {
-    yield { key: asBuffer(e.key), value: asBuffer(e.value) };
-  }
+const emptyScan: Iterable<EngineEntry> = [];
+
+// lmdb-js hands back fresh Buffers for keys and values (binary encodings), so
+// its entries are returned as they are, without a wrapping generator.
+function scanDb(db: Db, range: EngineRange, txn?: LmdbTxn): Iterable<EngineEntry> {
+  if (range.limit !== undefined && range.limit <= 0) return emptyScan;
+  if (range.start && range.end && Buffer.compare(range.start, range.end) >= 0) return emptyScan;
+  return db.getRange(rangeOptions(range, txn) as never) as unknown as Iterable<EngineEntry>;
 }
 
 function getWithTxn(db: Db, key: Buffer, txn: LmdbTxn): Uint8Array | undefined {
@@ -134,6 +136,7 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
 
   let queue: PendingWrite[] = [];
   let inFlight: Promise<void> | null = null;
+  let scheduled = false;
   let closed = false;
   let flushes = 0;
   let writes = 0;
@@ -169,8 +172,19 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
       )
       .finally(() => {
         inFlight = null;
-        if (queue.length > 0) startFlush();
+        if (queue.length > 0) scheduleFlush();
       });
+  }
+
+  // Start the next flush one event turn later, so every commit queued in the
+  // current turn (e.g. all writers woken by the previous flush) shares it.
+  function scheduleFlush(): void {
+    if (scheduled || inFlight) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      if (!inFlight && queue.length > 0) startFlush();
+    });
   }
 
   return {
@@ -184,17 +198,29 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
       if (closed) return Promise.reject(new Error(`store ${opts.path} is closed`));
       return new Promise<void>((resolve, reject) => {
         queue.push({ apply, resolve, reject });
-        if (!inFlight) startFlush();
+        scheduleFlush();
       });
     },
+    writeSync(apply) {
+      if (closed) throw new Error(`store ${opts.path} is closed`);
+      db.transactionSync(() => apply(writer));
+      flushes++;
+      writes++;
+    },
     async sync() {
-      while (inFlight) await inFlight;
+      while (inFlight || queue.length > 0 || scheduled) {
+        if (inFlight) await inFlight;
+        else await new Promise((r) => setImmediate(r));
+      }
       await db.flushed;
     },
     async close() {
       if (closed) return;
       closed = true;
-      while (inFlight) await inFlight;
+      while (inFlight || queue.length > 0 || scheduled) {
+        if (inFlight) await inFlight;
+        else await new Promise((r) => setImmediate(r));
+      }
       await db.close();
       lock.release();
     },

@@ -72,6 +72,12 @@ export function openMemoryEngine(): Engine {
         return Promise.reject(err);
       }
     },
+    writeSync(apply) {
+      if (closed) throw new Error('engine is closed');
+      applyOne(apply);
+      flushes++;
+      writes++;
+    },
     sync: () => Promise.resolve(),
     close() {
       closed = true;

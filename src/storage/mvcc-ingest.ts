@@ -11,43 +11,81 @@ import { BurrowError, SqlState } from '../util/errors.js';
 import { compareTimestamps } from '../util/hlc.js';
 import { ingestBatchBytes } from '../util/limits.js';
 import {
-  dataSpanStart, decodeLatestValue, encodeLatestValue, encodeMvccKey, encodeVersionValue, latestToVersionValue,
-  withTimestamp,
+  dataSpanStart, decodeLatestValue, decodeUserKey, encodeLatestValue, encodeMvccKey, encodeVersionValue,
+  latestToVersionValue, scratchLatestValue, scratchMvccKey, withTimestamp,
 } from './mvcc-key.js';
 import type { ExportEntry } from './mvcc-export.js';
-import { deltaFor, persistStatsDeltas, versionBytes, type StatsDeltas } from './mvcc-stats.js';
-import { keyAfter } from './mvcc-read.js';
+import { deltaFor, persistStatsDeltas, statsBucket, versionBytes, type MvccStats, type StatsDeltas } from './mvcc-stats.js';
 
 export interface IngestResult {
   entries: number;
   payloadBytes: number;
 }
 
-function spanIsEmpty(w: EngineWriter, first: Buffer, last: Buffer): boolean {
-  for (const _ of w.scan({ start: dataSpanStart(first), end: dataSpanStart(keyAfter(last)), limit: 1 })) return false;
+/**
+ * Applies entries one by one inside an engine write. `fence` is the first
+ * existing data key at or after the current position: keys below it are new,
+ * so they are put directly; at or past it they are merged and the fence moves.
+ */
+interface IngestCursor {
+  prev: ExportEntry | null;
+  latestKey: Buffer | null;
+  fence: Buffer | null | undefined; // undefined: not looked up yet; null: nothing after
+  bucket: Buffer | null;
+  delta: MvccStats | null;
+  /** The current key already had data: all its entries merge. */
+  merging: boolean;
+}
+
+function newCursor(): IngestCursor {
+  return { prev: null, latestKey: null, fence: undefined, bucket: null, delta: null, merging: false };
+}
+
+function findFence(w: EngineWriter, from: Buffer): Buffer | null {
+  for (const e of w.scan({ start: dataSpanStart(from), limit: 1 })) return decodeUserKey(e.key);
+  return null;
+}
+
+function sameBucket(key: Buffer, bucket: Buffer | null): boolean {
+  if (!bucket || key.length < bucket.length) return false;
+  for (let i = 0; i < bucket.length; i++) if (key[i] !== bucket[i]) return false;
   return true;
 }
 
-function putFresh(w: EngineWriter, batch: ExportEntry[], deltas: StatsDeltas): void {
-  let prevKey: Buffer | null = null;
-  let latestKey: Buffer | null = null;
-  for (const e of batch) {
-    const d = deltaFor(deltas, e.key);
-    const size = versionBytes(e.key.length, e.value ? e.value.length : 0);
-    d.totalBytes += size;
-    d.valCount += 1;
-    if (prevKey === null || !prevKey.equals(e.key)) {
-      latestKey = encodeMvccKey(e.key, null);
-      w.put(latestKey, encodeLatestValue(e.ts, e.value));
-      d.keyCount += 1;
-      if (e.value) {
-        d.liveBytes += size;
-        d.liveCount += 1;
-      }
-      prevKey = e.key;
-    } else {
-      w.put(withTimestamp(latestKey!, e.ts), encodeVersionValue(e.value));
+function applyEntry(w: EngineWriter, c: IngestCursor, e: ExportEntry, deltas: StatsDeltas): void {
+  const order = c.prev === null ? -1 : Buffer.compare(c.prev.key, e.key);
+  if (order > 0 || (order === 0 && compareTimestamps(c.prev!.ts, e.ts) <= 0)) throw unsorted();
+  const sameKey = order === 0;
+  c.prev = e;
+  if (!sameKey) {
+    c.latestKey = null;
+    if (c.fence === undefined || (c.fence !== null && Buffer.compare(e.key, c.fence) >= 0)) c.fence = findFence(w, e.key);
+    c.merging = c.fence !== null && Buffer.compare(e.key, c.fence) >= 0;
+    if (c.merging) c.fence = undefined; // look again after this key
+  }
+  if (c.merging) {
+    mergeOne(w, e, deltas);
+    return;
+  }
+  // Consecutive keys almost always share a stats bucket (a table): look it up only when it changes.
+  if (!sameBucket(e.key, c.bucket)) {
+    c.delta = deltaFor(deltas, e.key);
+    c.bucket = statsBucket(e.key);
+  }
+  const d = c.delta!;
+  const size = versionBytes(e.key.length, e.value ? e.value.length : 0);
+  d.totalBytes += size;
+  d.valCount += 1;
+  if (!sameKey) {
+    w.put(scratchMvccKey(e.key, null), scratchLatestValue(e.ts, e.value));
+    d.keyCount += 1;
+    if (e.value) {
+      d.liveBytes += size;
+      d.liveCount += 1;
     }
+  } else {
+    c.latestKey ??= encodeMvccKey(e.key, null);
+    w.put(withTimestamp(c.latestKey, e.ts), encodeVersionValue(e.value));
   }
 }
 
@@ -101,58 +139,66 @@ function mergeOne(w: EngineWriter, e: ExportEntry, deltas: StatsDeltas): void {
   }
 }
 
-function writeBatch(engine: Engine, batch: ExportEntry[]): Promise<void> {
-  return engine.write((w) => {
-    const deltas: StatsDeltas = new Map();
-    if (spanIsEmpty(w, batch[0]!.key, batch[batch.length - 1]!.key)) putFresh(w, batch, deltas);
-    else for (const e of batch) mergeOne(w, e, deltas);
-    persistStatsDeltas(w, deltas);
-  });
+function unsorted(): BurrowError {
+  return new BurrowError(SqlState.DataCorrupted, 'ingest entries are not sorted by key ascending and timestamp descending');
 }
 
-function checkOrder(prev: ExportEntry | null, e: ExportEntry): void {
-  if (!prev) return;
-  const c = Buffer.compare(prev.key, e.key);
-  if (c < 0 || (c === 0 && compareTimestamps(prev.ts, e.ts) > 0)) return;
-  throw new BurrowError(SqlState.DataCorrupted, 'ingest entries are not sorted by key ascending and timestamp descending');
-}
+const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+/**
+ * Ingests entries sorted by key ascending, then timestamp descending.
+ * A synchronous iterable streams straight into engine transactions of about
+ * batchBytes each (nothing is buffered); an asynchronous one supplies blocks
+ * (arrays) that are each written whole. Each engine transaction is
+ * synchronous and durable; the event loop gets a turn between them.
+ */
 export async function mvccIngest(
   engine: Engine,
-  entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry>,
+  entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry[]>,
   batchBytes = ingestBatchBytes,
 ): Promise<IngestResult> {
-  let batch: ExportEntry[] = [];
-  let bytes = 0;
-  let prev: ExportEntry | null = null;
   const result: IngestResult = { entries: 0, payloadBytes: 0 };
-  // Returns a full batch to write before e is added, cut at a key boundary.
-  const add = (e: ExportEntry): ExportEntry[] | null => {
-    checkOrder(prev, e);
-    let full: ExportEntry[] | null = null;
-    if (bytes >= batchBytes && prev && !prev.key.equals(e.key)) {
-      full = batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(e);
-    bytes += e.key.length + (e.value ? e.value.length : 0) + 32;
+  const cursor = newCursor();
+  const count = (e: ExportEntry): number => {
     result.entries++;
-    result.payloadBytes += e.value ? e.value.length : 0;
-    prev = e;
-    return full;
+    const n = e.value ? e.value.length : 0;
+    result.payloadBytes += n;
+    return e.key.length + n + 32;
   };
   if (Symbol.asyncIterator in entries) {
-    for await (const e of entries) {
-      const full = add(e);
-      if (full) await writeBatch(engine, full);
+    for await (const block of entries) {
+      if (block.length === 0) continue;
+      engine.writeSync((w) => {
+        const deltas: StatsDeltas = new Map();
+        cursor.fence = undefined;
+        for (const e of block) {
+          count(e);
+          applyEntry(w, cursor, e, deltas);
+        }
+        persistStatsDeltas(w, deltas);
+      });
+      cursor.bucket = null;
+      await yieldTurn();
     }
-  } else {
-    for (const e of entries) {
-      const full = add(e);
-      if (full) await writeBatch(engine, full);
-    }
+    return result;
   }
-  if (batch.length > 0) await writeBatch(engine, batch);
+  const it = entries[Symbol.iterator]();
+  let next = it.next();
+  while (!next.done) {
+    engine.writeSync((w) => {
+      const deltas: StatsDeltas = new Map();
+      cursor.fence = undefined;
+      cursor.bucket = null;
+      let bytes = 0;
+      // Cut only at a key boundary, so one key's versions share a transaction.
+      while (!next.done && (bytes < batchBytes || (cursor.prev !== null && cursor.prev.key.equals(next.value.key)))) {
+        bytes += count(next.value);
+        applyEntry(w, cursor, next.value, deltas);
+        next = it.next();
+      }
+      persistStatsDeltas(w, deltas);
+    });
+    await yieldTurn();
+  }
   return result;
 }

@@ -31,21 +31,8 @@ const maxWall = maxWallNs;
 
 /** Escaped user key with the data prefix byte, without terminator. */
 export function encodeUserKeyBound(userKey: Buffer): Buffer {
-  let zeros = 0;
-  for (let i = userKey.indexOf(0); i !== -1; i = userKey.indexOf(0, i + 1)) zeros++;
-  const out = Buffer.allocUnsafe(1 + userKey.length + zeros);
-  out[0] = dataPrefixByte;
-  if (zeros === 0) {
-    userKey.copy(out, 1);
-    return out;
-  }
-  let o = 1;
-  for (let i = 0; i < userKey.length; i++) {
-    const b = userKey[i]!;
-    out[o++] = b;
-    if (b === 0) out[o++] = 0xff;
-  }
-  return out;
+  const full = encodeMvccKey(userKey, null);
+  return full.subarray(0, full.length - mvccSuffixBytes);
 }
 
 /** Start of the engine span holding every version of every user key >= userKey. */
@@ -60,7 +47,7 @@ export function dataSpanEnd(userKey: Buffer | undefined): Buffer {
 
 function writeTs(out: Buffer, at: number, ts: Timestamp | null): void {
   if (ts === null) {
-    out.fill(0, at, at + tsSuffixBytes);
+    for (let i = at; i < at + tsSuffixBytes; i++) out[i] = 0;
     return;
   }
   out.writeBigUInt64BE(maxWall - ts.wall, at);
@@ -69,12 +56,24 @@ function writeTs(out: Buffer, at: number, ts: Timestamp | null): void {
 
 /** The engine key of userKey's version at ts, or of its latest slot when ts is null. */
 export function encodeMvccKey(userKey: Buffer, ts: Timestamp | null): Buffer {
-  const bound = encodeUserKeyBound(userKey);
-  const out = Buffer.allocUnsafe(bound.length + mvccSuffixBytes);
-  bound.copy(out, 0);
-  out[bound.length] = 0;
-  out[bound.length + 1] = 1;
-  writeTs(out, bound.length + 2, ts);
+  const len = userKey.length;
+  let zeros = 0;
+  for (let i = 0; i < len; i++) if (userKey[i] === 0) zeros++;
+  const n = 1 + len + zeros;
+  const out = Buffer.allocUnsafe(n + mvccSuffixBytes);
+  out[0] = dataPrefixByte;
+  if (zeros === 0) userKey.copy(out, 1);
+  else {
+    let o = 1;
+    for (let i = 0; i < len; i++) {
+      const b = userKey[i]!;
+      out[o++] = b;
+      if (b === 0) out[o++] = 0xff;
+    }
+  }
+  out[n] = 0;
+  out[n + 1] = 1;
+  writeTs(out, n + 2, ts);
   return out;
 }
 
@@ -118,7 +117,7 @@ export function versionKeyTimestamp(engineKey: Buffer): Timestamp {
 export function decodeUserKey(engineKey: Buffer): Buffer {
   const end = engineKey.length - mvccSuffixBytes;
   const first0 = engineKey.indexOf(0, 1);
-  if (first0 === -1 || first0 >= end) return Buffer.from(engineKey.subarray(1, end));
+  if (first0 === -1 || first0 >= end) return engineKey.subarray(1, end); // engine keys are never mutated: share
   const out = Buffer.allocUnsafe(end - 1);
   let o = 0;
   for (let i = 1; i < end; i++) {
@@ -180,4 +179,81 @@ export function latestToVersionValue(raw: Buffer): Buffer {
 export function payloadLength(raw: Buffer, latest: boolean): number {
   if (raw[0] !== tagValue) return 0;
   return raw.length - (latest ? 13 : 1);
+}
+
+/** A read timestamp split into 32-bit parts, for comparing stored timestamps without BigInt. */
+export interface TsParts {
+  hi: number;
+  lo: number;
+  logical: number;
+  /** The same parts inverted, as version keys store them. */
+  invHi: number;
+  invLo: number;
+  invLogical: number;
+}
+
+export function tsParts(ts: Timestamp): TsParts {
+  const hi = Number(ts.wall >> 32n);
+  const lo = Number(ts.wall & 0xffffffffn);
+  return { hi, lo, logical: ts.logical, invHi: 0xffffffff - hi, invLo: 0xffffffff - lo, invLogical: 0xffffffff - ts.logical };
+}
+
+/** Whether a latest-slot value's timestamp is at or before p. */
+export function latestAtOrBefore(value: Buffer, p: TsParts): boolean {
+  const hi = value.readUInt32BE(1);
+  if (hi !== p.hi) return hi < p.hi;
+  const lo = value.readUInt32BE(5);
+  if (lo !== p.lo) return lo < p.lo;
+  return value.readUInt32BE(9) <= p.logical;
+}
+
+/** Whether a version key's timestamp is at or before p (its inverted bytes are at or after p's). */
+export function versionAtOrBefore(engineKey: Buffer, p: TsParts): boolean {
+  const at = engineKey.length - tsSuffixBytes;
+  const hi = engineKey.readUInt32BE(at);
+  if (hi !== p.invHi) return hi > p.invHi;
+  const lo = engineKey.readUInt32BE(at + 4);
+  if (lo !== p.invLo) return lo > p.invLo;
+  return engineKey.readUInt32BE(at + 8) >= p.invLogical;
+}
+
+// Scratch buffers for hot write paths: valid until the next call. Safe only
+// where the bytes are consumed at once (EngineWriter.put copies).
+let keyScratch = Buffer.allocUnsafe(256);
+let valueScratch = Buffer.allocUnsafe(4096);
+const tsScratch = Buffer.allocUnsafe(12);
+let lastScratchTs: Timestamp | null = null;
+
+/** encodeMvccKey into a shared scratch buffer (see above). */
+export function scratchMvccKey(userKey: Buffer, ts: Timestamp | null): Buffer {
+  const len = userKey.length;
+  if (keyScratch.length < 2 * len + mvccSuffixBytes + 1) keyScratch = Buffer.allocUnsafe(2 * (2 * len + mvccSuffixBytes + 1));
+  const out = keyScratch;
+  out[0] = dataPrefixByte;
+  let o = 1;
+  for (let i = 0; i < len; i++) {
+    const b = userKey[i]!;
+    out[o++] = b;
+    if (b === 0) out[o++] = 0xff;
+  }
+  out[o] = 0;
+  out[o + 1] = 1;
+  writeTs(out, o + 2, ts);
+  return out.subarray(0, o + mvccSuffixBytes);
+}
+
+/** encodeLatestValue into a shared scratch buffer (see above). */
+export function scratchLatestValue(ts: Timestamp, value: Buffer | null): Buffer {
+  const n = 13 + (value ? value.length : 0);
+  if (valueScratch.length < n) valueScratch = Buffer.allocUnsafe(Math.max(n, valueScratch.length * 2));
+  const out = valueScratch;
+  out[0] = value ? tagValue : tagTombstone;
+  if (ts !== lastScratchTs) {
+    lastScratchTs = ts;
+    tsScratch.writeBigUInt64BE(ts.wall, 0);
+    tsScratch.writeUInt32BE(ts.logical, 8);
+  }
+  for (let i = 0; i < 12; i++) out[1 + i] = tsScratch[i]!;
+  if (value) value.copy(out, 13);
+  return out.subarray(0, n);
 }

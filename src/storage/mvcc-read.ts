@@ -8,10 +8,11 @@
 // than maxStepsBeforeSeek of them, so long histories cost a seek, not a walk.
 
 import type { EngineEntry, EngineReader } from './engine.js';
-import { compareTimestamps, type Timestamp } from '../util/hlc.js';
+import { compareTimestamps, zeroTimestamp, type Timestamp } from '../util/hlc.js';
 import {
   dataSpanEnd, dataSpanStart, decodeLatestValue, decodeUserKey, decodeVersionValue, encodeMvccKey,
-  isLatestSlot, latestValueTimestamp, nextUserKeyStart, tsSuffixBytes, versionKeyTimestamp, withTimestamp,
+  isLatestSlot, latestAtOrBefore, latestValueTimestamp, nextUserKeyStart, tsParts, tsSuffixBytes, versionAtOrBefore,
+  versionKeyTimestamp, withTimestamp,
 } from './mvcc-key.js';
 
 export interface MvccValue {
@@ -64,6 +65,8 @@ export interface ScanRequest {
   maxRows: number;
   /** Stop after the page holds this many payload bytes (at least one row is returned). */
   maxBytes?: number;
+  /** Fill MvccRow.ts (costs a BigInt decode per row); otherwise ts is zero. */
+  withTimestamps?: boolean;
 }
 
 export interface ScanPage {
@@ -80,6 +83,8 @@ function scanForward(r: EngineReader, req: ScanRequest): ScanPage {
   const rows: MvccRow[] = [];
   const maxBytes = req.maxBytes ?? Infinity;
   const end = dataSpanEnd(req.end);
+  const parts = tsParts(req.ts);
+  const withTs = !!req.withTimestamps;
   let from = dataSpanStart(req.start);
   let bytes = 0;
   outer: for (;;) {
@@ -100,7 +105,7 @@ function scanForward(r: EngineReader, req: ScanRequest): ScanPage {
         continue;
       }
       if (wantKey && k.length === skipPrefixLen + tsSuffixBytes && samePrefix(k, wantKey, skipPrefixLen)) {
-        if (compareTimestamps(versionKeyTimestamp(k), req.ts) > 0) {
+        if (!versionAtOrBefore(k, parts)) {
           if (++steps > maxStepsBeforeSeek) {
             it.return?.();
             from = withTimestamp(wantKey, req.ts);
@@ -136,11 +141,10 @@ function scanForward(r: EngineReader, req: ScanRequest): ScanPage {
         wantKey = null;
         continue;
       }
-      const latestTs = latestValueTimestamp(e.value);
-      if (compareTimestamps(latestTs, req.ts) <= 0) {
+      if (latestAtOrBefore(e.value, parts)) {
         if (e.value[0] === 1) {
           const v = e.value.subarray(13);
-          rows.push({ key: decodeUserKey(k), value: v, ts: latestTs });
+          rows.push({ key: decodeUserKey(k), value: v, ts: withTs ? latestValueTimestamp(e.value) : zeroTimestamp });
           bytes += v.length;
         }
         skipKey = k;

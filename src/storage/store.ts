@@ -63,7 +63,7 @@ export interface Store {
   protect(ts: Timestamp): { release(): void };
   stats(start?: Buffer, end?: Buffer): MvccStats;
   exportPage(req: ExportRequest): ExportPage;
-  ingest(entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry>): Promise<IngestResult>;
+  ingest(entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry[]>): Promise<IngestResult>;
   /** Throws CockroachDB's GC-threshold error if reading [start, end) at ts is no longer possible. */
   checkReadable(start: Buffer | undefined, end: Buffer | undefined, ts: Timestamp): void;
   close(): Promise<void>;

@@ -10,7 +10,7 @@ export const maxValueBytes = 16 * 1024 * 1024;
 /** Entries one export page buffers before yielding. */
 export const exportPageEntries = 1024;
 /** Bytes one ingest batch buffers before writing a transaction. */
-export const ingestBatchBytes = 16 * 1024 * 1024;
+export const ingestBatchBytes = 4 * 1024 * 1024;
 /** Commits one group-commit flush may take at once. */
 export const groupCommitMaxCommits = 1024;
 /** Writes one transaction may buffer before it must commit. */
