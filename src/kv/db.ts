@@ -38,6 +38,8 @@ export interface KvDb {
   pendingCommits(): number;
   /** Waits until every sequenced commit is durable. */
   drain(): Promise<void>;
+  /** Called synchronously when a commit is sequenced, with its written keys (sorted) and timestamp. */
+  onCommit(listener: (keys: readonly Buffer[], ts: Timestamp) => void): void;
 }
 
 /** What a transaction needs from its database; not for other callers. */
@@ -57,6 +59,7 @@ function settleAll(ps: Promise<void>[]): Promise<void> | void {
 
 export function openKv(store: Store): KvDb {
   const pending = newPendingSet();
+  const listeners: ((keys: readonly Buffer[], ts: Timestamp) => void)[] = [];
 
   function validate(readTs: Timestamp, reads: ReadSet): void {
     for (const k of reads.points) {
@@ -97,6 +100,7 @@ export function openKv(store: Store): KvDb {
         done: new Promise<void>((r) => (resolveDone = r)),
       };
       addPending(pending, entry);
+      for (const l of listeners) l(keys, ts);
       return store.commit(list, ts).then(
         () => {
           removePending(pending, entry);
@@ -141,6 +145,7 @@ export function openKv(store: Store): KvDb {
       }
     },
     pendingCommits: () => pending.list.length,
+    onCommit: (l) => void listeners.push(l),
     async drain() {
       while (pending.list.length > 0) await Promise.allSettled(pending.list.map((p) => p.done));
     },

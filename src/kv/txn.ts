@@ -51,6 +51,10 @@ export interface Txn {
   scan(start: Buffer | undefined, end: Buffer | undefined, opts?: ScanOptions): AsyncGenerator<KvRow[]>;
   put(key: Buffer, value: Buffer): void;
   del(key: Buffer): void;
+  /** Adds key to the read set without reading it (the caller read it from a cache). */
+  recordRead(key: Buffer): void;
+  /** Whether this transaction has buffered a write in [start, end). */
+  wroteInSpan(start: Buffer, end: Buffer): boolean;
   savepoint(): Savepoint;
   rollbackTo(sp: Savepoint): void;
   hasWrites(): boolean;
@@ -164,6 +168,13 @@ export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, 
     del(key) {
       checkWritable();
       bufferWrite(key, null);
+    },
+    recordRead(key) {
+      if (!readOnly) recordPoint(key);
+    },
+    wroteInSpan(start, end) {
+      for (const _ of sortedEntries(writes, { start, end })) return true;
+      return false;
     },
     savepoint: () => ({ writes: sortedSnapshot(writes), writeBytes }),
     rollbackTo(sp) {

@@ -228,3 +228,71 @@ export function pow10Big(digits: number): bigint {
 function scaleUp(coef: bigint, digits: number): bigint {
   return digits === 0 ? coef : coef * pow10Big(digits);
 }
+
+// ------------------------------------------- division, rounding, floats
+// Added for the SQL type layer. Rounding is half away from zero, as
+// PostgreSQL's numeric and CockroachDB's DecimalCtx (HalfUp) round.
+
+function divisionByZero(): BurrowError {
+  return new BurrowError('22012', 'division by zero');
+}
+
+/** |a| / |b| rounded half away from zero, for non-negative bigints (b > 0). */
+function roundedQuotient(num: bigint, den: bigint): bigint {
+  const q = num / den;
+  const r = num % den;
+  return r * 2n >= den ? q + 1n : q;
+}
+
+/**
+ * a / b rounded (half away from zero) to exactly scaleDigits fraction
+ * digits (a negative scaleDigits rounds to tens, hundreds...). x / 0 is a
+ * 22012 error; Inf / Inf and anything with NaN is NaN; finite / Inf is 0.
+ */
+export function divDecimal(a: Decimal, b: Decimal, scaleDigits: number): Decimal {
+  if (a.kind === 'nan' || b.kind === 'nan') return decimalNaN;
+  if (isZero(b)) throw divisionByZero();
+  if (a.kind === 'inf') {
+    if (b.kind === 'inf') return decimalNaN;
+    return a.neg !== isNegative(b) ? decimalNegInf : decimalPosInf;
+  }
+  if (b.kind === 'inf') return { kind: 'finite', coef: 0n, exp: -scaleDigits };
+  // a/b = (ca/cb) * 10^(ea-eb); we want coef with exp = -scaleDigits.
+  const shift = a.exp - b.exp + scaleDigits;
+  let num = a.coef < 0n ? -a.coef : a.coef;
+  let den = b.coef < 0n ? -b.coef : b.coef;
+  if (shift >= 0) num *= pow10Big(shift);
+  else den *= pow10Big(-shift);
+  const q = roundedQuotient(num, den);
+  const negative = (a.coef < 0n) !== (b.coef < 0n);
+  return { kind: 'finite', coef: negative ? -q : q, exp: -scaleDigits };
+}
+
+/**
+ * Rounds half away from zero to `scale` fraction digits; the result has
+ * exactly that scale (roundDecimal(1.5, 2) is 1.50). Non-finite values pass.
+ */
+export function roundDecimal(d: Decimal, scale: number): Decimal {
+  if (d.kind !== 'finite') return d;
+  const targetExp = -scale;
+  if (d.exp === targetExp) return d;
+  if (d.exp > targetExp) return { kind: 'finite', coef: d.coef * pow10Big(d.exp - targetExp), exp: targetExp };
+  const abs = d.coef < 0n ? -d.coef : d.coef;
+  const q = roundedQuotient(abs, pow10Big(targetExp - d.exp));
+  return { kind: 'finite', coef: d.coef < 0n ? -q : q, exp: targetExp };
+}
+
+/** The nearest double (NaN and infinities map to their float forms; huge values to ±Infinity). */
+export function decimalToNumber(d: Decimal): number {
+  if (d.kind === 'nan') return Number.NaN;
+  if (d.kind === 'inf') return d.neg ? -Infinity : Infinity;
+  return Number(decimalToString(d));
+}
+
+/** The shortest decimal that round-trips to f (1.1 -> 1.1, not 1.100000000000000088...). */
+export function decimalFromNumber(f: number): Decimal {
+  if (Number.isNaN(f)) return decimalNaN;
+  if (f === Infinity) return decimalPosInf;
+  if (f === -Infinity) return decimalNegInf;
+  return parseDecimal(String(f));
+}

@@ -15,3 +15,5 @@ export const ingestBatchBytes = 4 * 1024 * 1024;
 export const groupCommitMaxCommits = 1024;
 /** Writes one transaction may buffer before it must commit. */
 export const maxTxnWriteBytes = 256 * 1024 * 1024;
+/** Bytes one sort, hash join, aggregation or DISTINCT may hold before failing the query. */
+export const maxOperatorMemoryBytes = 1024 * 1024 * 1024;

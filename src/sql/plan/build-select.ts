@@ -1,0 +1,570 @@
+// Owns planning SELECT statements into relational nodes: FROM (tables,
+// joins, subqueries, VALUES, CTEs, set-returning functions), WHERE with
+// index selection, GROUP BY and aggregates, HAVING, the target list, ORDER
+// BY (using an index's order when it can), DISTINCT, LIMIT/OFFSET and set
+// operations.
+
+import { BurrowError } from '../../util/errors.js';
+import type {
+  Expr, FuncCall, OrderItem, SelectBody, SelectClause, SelectStatement, TableSource, ValuesClause,
+} from '../parser/ast.js';
+import { formatExpr } from '../parser/index.js';
+import { resolveAggregate, isAggregate } from '../builtins/aggregates.js';
+import { resolveGenerator } from '../builtins/srf.js';
+import { T, type SqlType } from '../types/types.js';
+import type { Row } from '../types/datum.js';
+import { aggregateNode, type AggSpec } from '../exec/aggregate-node.js';
+import { filterNode, limitNode, projectNode, valuesNode } from '../exec/basic-nodes.js';
+import { joinNode, setOpNode, type JoinKind } from '../exec/join-nodes.js';
+import { distinctNode, sortNode, type SortKey } from '../exec/sort-nodes.js';
+import { scanNode, type ScanSpec } from '../exec/scan-node.js';
+import { compileBool, compileExpr, coerce, unifyTypes, type CompileEnv } from './compile-expr.js';
+import { chooseIndex } from './index-select.js';
+import type { PlanCtx } from './plan-ctx.js';
+import { newScope, resolveColumn, tableColumns, type Scope } from './scope.js';
+import { evalExpr, syncExpr, type CExpr, type OutCol, type RelNode } from './types.js';
+
+interface Built {
+  node: RelNode;
+  scope: Scope;
+  /** Set when the plan is a bare scan of one table (index selection and ordering apply). */
+  scan?: { spec: ScanSpec; setSpec(s: ScanSpec): void };
+}
+
+export interface SelectPlanOptions {
+  outer: Scope | null;
+}
+
+function env(ctx: PlanCtx, scope: Scope, clause: string, onCorrelated: () => void): CompileEnv {
+  return {
+    scope,
+    params: ctx.params,
+    planSubquery: (sel, outer) => planSelect(sel, ctx, { outer }),
+    bound: null,
+    clause,
+    timezone: ctx.session.timezone,
+    onCorrelated,
+  };
+}
+
+export async function planSelect(stmt: SelectStatement, ctx: PlanCtx, opts: SelectPlanOptions = { outer: null }): Promise<RelNode> {
+  const saved = new Map(ctx.ctes);
+  try {
+    if (stmt.with) {
+      if (stmt.with.recursive) throw new BurrowError('0A000', 'unimplemented: WITH RECURSIVE');
+      for (const cte of stmt.with.ctes) {
+        if (cte.statement.kind !== 'select') throw new BurrowError('0A000', 'unimplemented: data-modifying statements in WITH');
+        let node = await planSelect(cte.statement, ctx, opts);
+        node = renameCols(node, cte.name, cte.columns);
+        ctx.ctes.set(cte.name, node);
+      }
+    }
+    const state = { correlated: false };
+    const node = await planBody(stmt.body, stmt, ctx, opts.outer, state);
+    if (state.correlated) (node as RelNode & { correlated?: boolean }).correlated = true;
+    return node;
+  } finally {
+    ctx.ctes.clear();
+    for (const [k, v] of saved) ctx.ctes.set(k, v);
+  }
+}
+
+function renameCols(node: RelNode, table: string, names: string[]): RelNode {
+  const cols = node.cols.map((c, i) => ({ ...c, name: names[i] ?? c.name, table }));
+  return { ...node, cols, run: (c) => node.run(c), explain: () => node.explain() };
+}
+
+async function planBody(body: SelectBody, stmt: SelectStatement | null, ctx: PlanCtx, outer: Scope | null, state: { correlated: boolean }): Promise<RelNode> {
+  if (body.kind === 'selectClause') return planClause(body, stmt, ctx, outer, state);
+  let node: RelNode;
+  if (body.kind === 'values') node = await planValues(body, ctx, outer, state);
+  else if (body.kind === 'select') node = await planSelect(body, ctx, { outer });
+  else {
+    const left = await planBody(body.left, null, ctx, outer, state);
+    const right = await planBody(body.right, null, ctx, outer, state);
+    if (left.cols.length !== right.cols.length) {
+      throw new BurrowError('42601', `each ${body.op} query must have the same number of columns: ${left.cols.length} vs ${right.cols.length}`);
+    }
+    const types = left.cols.map((c, i) => unifyTypes([c.type, right.cols[i]!.type], body.op));
+    node = setOpNode(castNode(left, types, ctx), castNode(right, types, ctx), body.op, body.all);
+  }
+  if (!stmt || (stmt.body !== body)) return node;
+  return finishOrderLimit(node, newScope(node.cols, outer), stmt, ctx, state, null);
+}
+
+function castNode(node: RelNode, types: SqlType[], ctx: PlanCtx): RelNode {
+  if (node.cols.every((c, i) => c.type.family === types[i]!.family)) return node;
+  const e = env(ctx, newScope(node.cols), 'set operation', () => {});
+  const exprs = node.cols.map((c, i) => coerce(syncExpr(c.type, (r) => r[i]!, c.name), types[i]!, e));
+  return projectNode(node, exprs, node.cols.map((c, i) => ({ ...c, type: types[i]! })));
+}
+
+async function planValues(v: ValuesClause, ctx: PlanCtx, outer: Scope | null, state: { correlated: boolean }): Promise<RelNode> {
+  const scope = newScope([], outer);
+  const e = env(ctx, scope, 'VALUES', () => (state.correlated = true));
+  const width = v.rows[0]?.length ?? 0;
+  let rows: CExpr[][] = [];
+  for (const r of v.rows) {
+    if (r.length !== width) throw new BurrowError('42601', `VALUES lists must all be the same length`);
+    rows.push(await Promise.all(r.map((x) => compileExpr(x, e))));
+  }
+  const types = Array.from({ length: width }, (_, i) => {
+    const t = unifyTypes(rows.map((r) => r[i]!.type), 'VALUES');
+    return t.family === 'unknown' ? T.string : t;
+  });
+  rows = rows.map((r) => r.map((x, i) => coerce(x, types[i]!, e)));
+  return valuesNode(types.map((t, i) => ({ name: `column${i + 1}`, type: t, table: null, hidden: false })), rows);
+}
+
+// ---------------------------------------------------------------- FROM
+
+async function planFrom(sources: TableSource[], ctx: PlanCtx, outer: Scope | null, state: { correlated: boolean }): Promise<Built> {
+  if (sources.length === 0) {
+    const node = valuesNode([], [[]]);
+    return { node, scope: newScope([], outer) };
+  }
+  let acc = await planSource(sources[0]!, ctx, outer, state);
+  for (let i = 1; i < sources.length; i++) {
+    const right = await planSource(sources[i]!, ctx, outer, state);
+    const node = joinNode(acc.node, right.node, { kind: 'CROSS', leftKeys: [], rightKeys: [], keyTypes: [], on: null });
+    acc = { node, scope: newScope(node.cols, outer) };
+  }
+  return acc;
+}
+
+async function planSource(src: TableSource, ctx: PlanCtx, outer: Scope | null, state: { correlated: boolean }): Promise<Built> {
+  switch (src.kind) {
+    case 'tableName': {
+      const alias = src.alias?.name ?? src.name.name;
+      if (!src.name.catalog && !src.name.schema && ctx.ctes.has(src.name.name)) {
+        const node = renameCols(ctx.ctes.get(src.name.name)!, alias, src.alias?.columns ?? []);
+        return { node, scope: newScope(node.cols, outer) };
+      }
+      const virtual = await ctx.virtualTable(src.name, ctx);
+      if (virtual) {
+        const node = renameCols(virtual, alias, src.alias?.columns ?? []);
+        return { node, scope: newScope(node.cols, outer) };
+      }
+      const t = await ctx.catalog.resolveTable(ctx.txn, src.name, ctx.session);
+      if (t.desc.kind === 'view') {
+        const { parseOne } = await import('../parser/index.js');
+        const q = parseOne(t.desc.viewQuery!) as SelectStatement;
+        const saved = ctx.session.database;
+        ctx.session.database = t.db.name;
+        try {
+          const node = renameCols(await planSelect(q, ctx, { outer: null }), alias, src.alias?.columns ?? []);
+          return { node, scope: newScope(node.cols, outer) };
+        } finally {
+          ctx.session.database = saved;
+        }
+      }
+      if (t.desc.kind === 'sequence') {
+        throw new BurrowError('0A000', `unimplemented: selecting from sequence "${t.desc.name}"`);
+      }
+      let spec: ScanSpec = {
+        desc: t.desc, alias, indexPos: 0, constraint: { eq: [], range: null }, reverse: false, limitHint: null, covering: true,
+      };
+      if (src.alias?.columns.length) {
+        throw new BurrowError('0A000', 'unimplemented: column aliases on tables');
+      }
+      const holder = { node: scanNode(spec) };
+      const built: Built = {
+        node: holder.node,
+        scope: newScope(holder.node.cols, outer),
+        scan: {
+          get spec() {
+            return spec;
+          },
+          setSpec(s: ScanSpec) {
+            spec = s;
+            built.node = scanNode(s);
+          },
+        },
+      };
+      return built;
+    }
+    case 'derived': {
+      const node0 = await planSelect(src.select, ctx, { outer: src.lateral ? outer : outer });
+      const alias = src.alias?.name ?? null;
+      const node = renameCols(node0, alias ?? '', src.alias?.columns ?? []);
+      if (!alias) node.cols.forEach((c) => (c.table = null));
+      if ((node0 as { correlated?: boolean }).correlated) state.correlated = true;
+      return { node, scope: newScope(node.cols, outer) };
+    }
+    case 'join':
+      return planJoin(src, ctx, outer, state);
+    case 'funcSource':
+      return planFuncSource(src, ctx, outer, state);
+    case 'statementSource':
+      throw new BurrowError('0A000', 'unimplemented: statements as row sources ([SHOW ...])');
+  }
+}
+
+async function planFuncSource(src: Extract<TableSource, { kind: 'funcSource' }>, ctx: PlanCtx, outer: Scope | null, state: { correlated: boolean }): Promise<Built> {
+  const e = env(ctx, newScope([], outer), 'FROM', () => (state.correlated = true));
+  const name = src.func.name.join('.');
+  const args = await Promise.all(src.func.args.map((a) => compileExpr(a, e)));
+  const g = resolveGenerator(name, args.map((a) => a.type));
+  const cargs = args.map((a, i) => coerce(a, g.paramTypes[i] ?? a.type, e));
+  const alias = src.alias?.name ?? src.func.name[src.func.name.length - 1]!;
+  const names = src.alias?.columns ?? [];
+  const cols: OutCol[] = g.columns.map((c, i) => ({
+    name: names[i] ?? (g.columns.length === 1 && !names.length ? alias : c.name),
+    type: c.type,
+    table: alias,
+    hidden: false,
+  }));
+  if (src.ordinality) cols.push({ name: names[cols.length] ?? 'ordinality', type: T.int, table: alias, hidden: false });
+  const node: RelNode = {
+    cols,
+    explain: () => ({ name: 'project set', details: [`render: ${name}(${cargs.map((a) => a.text).join(', ')})`], children: [] }),
+    async *run(c) {
+      const vals = await Promise.all(cargs.map((a) => a.evalAsync([], c)));
+      if (g.strict && vals.some((v) => v === null)) return;
+      let batch: Row[] = [];
+      let n = 0;
+      for (const r of g.fn(vals, c.evalCtx)) {
+        n++;
+        batch.push(src.ordinality ? [...r, BigInt(n)] : r);
+        if (batch.length >= 256) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    },
+  };
+  return { node, scope: newScope(cols, outer) };
+}
+
+async function planJoin(src: Extract<TableSource, { kind: 'join' }>, ctx: PlanCtx, outer: Scope | null, state: { correlated: boolean }): Promise<Built> {
+  const left = await planSource(src.left, ctx, outer, state);
+  const right = await planSource(src.right, ctx, outer, state);
+  const cols = [...left.node.cols, ...right.node.cols];
+  const scope = newScope(cols, outer);
+  const nl = left.node.cols.length;
+  let on: Expr | null = src.on;
+  let using = src.using;
+  if (src.natural) using = left.node.cols.filter((c) => !c.hidden && right.node.cols.some((r) => r.name === c.name && !r.hidden)).map((c) => c.name);
+  const leftKeys: number[] = [];
+  const rightKeys: number[] = [];
+  const keyTypes: SqlType[] = [];
+  const residual: Expr[] = [];
+  if (using) {
+    for (const name of using) {
+      const li = resolveColumn(newScope(left.node.cols), null, name).index;
+      const ri = resolveColumn(newScope(right.node.cols), null, name).index;
+      leftKeys.push(li);
+      rightKeys.push(ri);
+      keyTypes.push(left.node.cols[li]!.type);
+    }
+  } else if (on) {
+    // Equality conjuncts between a left column and a right column become hash keys.
+    for (const conj of splitAnd(on)) {
+      const pair = equiPair(conj, scope, nl);
+      if (pair && pair.lt.family === pair.rt.family) {
+        leftKeys.push(pair.l);
+        rightKeys.push(pair.r - nl);
+        keyTypes.push(pair.lt);
+      } else residual.push(conj);
+    }
+  }
+  const e = env(ctx, scope, 'ON', () => (state.correlated = true));
+  const resid = residual.length ? await compileBool(residual.reduce((a, b) => ({ kind: 'and', left: a, right: b })), e) : null;
+  const kind: JoinKind = src.joinType === 'CROSS' ? 'CROSS' : src.joinType;
+  const node = joinNode(left.node, right.node, { kind: kind === 'CROSS' ? 'INNER' : kind, leftKeys, rightKeys, keyTypes, on: resid });
+  if (using) {
+    // USING columns appear once; hide the right side's copies (and coalesce for FULL joins).
+    const hiddenRight = new Set(rightKeys.map((i) => nl + i));
+    node.cols = node.cols.map((c, i) => (hiddenRight.has(i) ? { ...c, hidden: true } : c));
+  }
+  return { node, scope: newScope(node.cols, outer) };
+}
+
+function splitAnd(e: Expr): Expr[] {
+  return e.kind === 'and' ? [...splitAnd(e.left), ...splitAnd(e.right)] : [e];
+}
+
+function equiPair(e: Expr, scope: Scope, nl: number): { l: number; r: number; lt: SqlType; rt: SqlType } | null {
+  if (e.kind !== 'compare' || e.op !== '=' || e.left.kind !== 'colRef' || e.right.kind !== 'colRef') return null;
+  try {
+    const a = resolveColumn(newScope(scope.cols), e.left.table?.name ?? null, e.left.column);
+    const b = resolveColumn(newScope(scope.cols), e.right.table?.name ?? null, e.right.column);
+    if (a.index < nl && b.index >= nl) return { l: a.index, r: b.index, lt: a.col.type, rt: b.col.type };
+    if (b.index < nl && a.index >= nl) return { l: b.index, r: a.index, lt: b.col.type, rt: a.col.type };
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------- SELECT clause
+
+function collectAggregates(e: Expr | null, out: FuncCall[]): void {
+  if (!e) return;
+  if (e.kind === 'func' && !e.over && e.name.length === 1 && isAggregate(e.name[0]!)) {
+    out.push(e);
+    return;
+  }
+  if (e.kind === 'subquery' || e.kind === 'exists' || e.kind === 'arraySubquery') return;
+  for (const v of Object.values(e)) {
+    if (v && typeof v === 'object') {
+      if (Array.isArray(v)) {
+        for (const x of v) {
+          if (x && typeof x === 'object' && 'kind' in x) collectAggregates(x as Expr, out);
+          else if (x && typeof x === 'object' && 'when' in x) {
+            collectAggregates((x as { when: Expr }).when, out);
+            collectAggregates((x as { then: Expr }).then, out);
+          } else if (x && typeof x === 'object' && 'expr' in x) collectAggregates((x as { expr: Expr }).expr, out);
+        }
+      } else if ('kind' in v && (v as { kind: string }).kind !== 'select') collectAggregates(v as Expr, out);
+    }
+  }
+}
+
+async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: PlanCtx, outer: Scope | null, state: { correlated: boolean }): Promise<RelNode> {
+  const from = await planFrom(c.from, ctx, outer, state);
+  let node = from.node;
+  const scope0 = from.scope;
+  const onCorr = () => (state.correlated = true);
+  if (c.where) {
+    const aggs: FuncCall[] = [];
+    collectAggregates(c.where, aggs);
+    if (aggs.length) throw new BurrowError('42803', 'aggregate functions are not allowed in WHERE');
+    const pred = await compileBool(c.where, env(ctx, scope0, 'WHERE', onCorr));
+    if (from.scan) {
+      const chosen = await chooseIndex(from.scan.spec, c.where, env(ctx, scope0, 'WHERE', onCorr));
+      from.scan.setSpec(chosen);
+      node = from.node;
+    }
+    node = filterNode(node, pred);
+  }
+
+  // Aggregation.
+  const aggCalls: FuncCall[] = [];
+  for (const t of c.targets) collectAggregates(t.expr, aggCalls);
+  collectAggregates(c.having, aggCalls);
+  if (stmt) for (const o of stmt.orderBy) collectAggregates(o.expr, aggCalls);
+  let scope = scope0;
+  let bound: Map<string, number> | null = null;
+  const grouped = aggCalls.length > 0 || c.groupBy.length > 0 || c.having !== null;
+  if (grouped) {
+    const e0 = env(ctx, scope0, 'GROUP BY', onCorr);
+    const groupAsts = c.groupBy.map((g) => resolveOrdinalOrAlias(g, c));
+    const groupExprs = await Promise.all(groupAsts.map((g) => compileExpr(g, e0)));
+    const specs: AggSpec[] = [];
+    const uniqueAggs: FuncCall[] = [];
+    const seenAgg = new Set<string>();
+    for (const a of aggCalls) {
+      const k = formatExpr(a);
+      if (seenAgg.has(k)) continue;
+      seenAgg.add(k);
+      uniqueAggs.push(a);
+      const ea = env(ctx, scope0, `${a.name[0]}()`, onCorr);
+      for (const arg of a.args) {
+        const nested: FuncCall[] = [];
+        collectAggregates(arg, nested);
+        if (nested.length) throw new BurrowError('42803', 'aggregate function calls cannot be nested');
+      }
+      let args = a.star ? [] : await Promise.all(a.args.map((x) => compileExpr(x, ea)));
+      const agg = resolveAggregate(a.name[0]!, args.map((x) => x.type), a.distinct);
+      args = args.map((x, i) => coerce(x, agg.paramTypes[i] ?? x.type, ea));
+      specs.push({
+        agg, args, argTypes: args.map((x) => x.type), distinct: a.distinct,
+        filter: a.filter ? await compileBool(a.filter, env(ctx, scope0, 'FILTER', onCorr)) : null,
+        text: formatExpr(a),
+      });
+    }
+    const cols: OutCol[] = [
+      ...groupExprs.map((g, i) => ({ name: groupAsts[i]!.kind === 'colRef' ? (groupAsts[i] as { column: string }).column : g.text, type: g.type, table: null, hidden: false })),
+      ...specs.map((s, i) => ({ name: uniqueAggs[i]!.name[0]!, type: s.agg.returnType, table: null, hidden: false })),
+    ];
+    node = aggregateNode(node, groupExprs, specs, cols, c.groupBy.length === 0);
+    bound = new Map();
+    groupAsts.forEach((g, i) => {
+      bound!.set(formatExpr(g), i);
+      if (g.kind === 'colRef') {
+        try {
+          const r = resolveColumn(scope0, g.table?.name ?? null, g.column);
+          if (r.depth === 0) bound!.set(`#col:${r.index}`, i);
+        } catch {
+          // not a plain column of this level
+        }
+      }
+    });
+    uniqueAggs.forEach((a, i) => bound!.set(formatExpr(a), groupExprs.length + i));
+    scope = newScope(cols, outer);
+  }
+  const mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(bound ? { preScope: scope0 } : {}) });
+  if (c.having) node = filterNode(node, await compileBool(c.having, mkEnv('HAVING')));
+  if (c.windows.length || hasWindow(c)) throw new BurrowError('0A000', 'unimplemented: window functions');
+
+  // Targets.
+  const exprs: CExpr[] = [];
+  const outCols: OutCol[] = [];
+  for (const t of c.targets) {
+    if (t.expr.kind === 'star') {
+      if (grouped) throw new BurrowError('42803', 'column "*" must appear in the GROUP BY clause or be used in an aggregate function');
+      const table = t.expr.table?.name ?? null;
+      for (const i of tableColumns(scope, table)) {
+        const col = scope.cols[i]!;
+        exprs.push(syncExpr(col.type, (r) => r[i]!, col.name));
+        outCols.push({ name: col.name, type: col.type, table: col.table, hidden: false });
+      }
+      continue;
+    }
+    const x = await compileExpr(t.expr, mkEnv('SELECT'));
+    exprs.push(x.type.family === 'unknown' ? { ...x, type: T.string } : x);
+    outCols.push({ name: t.alias ?? targetName(t.expr), type: x.type.family === 'unknown' ? T.string : x.type, table: null, hidden: false });
+  }
+  if (!stmt || stmt.body !== c) {
+    let n = projectNode(node, exprs, outCols);
+    if (c.distinct) n = distinctNode(n);
+    return n;
+  }
+  return finishOrderLimit(node, scope, stmt, ctx, state, { exprs, outCols, clause: c, mkEnv, scan: grouped || c.where || c.from.length !== 1 ? undefined : from.scan });
+}
+
+function hasWindow(c: SelectClause): boolean {
+  let found = false;
+  const walk = (e: unknown): void => {
+    if (found || !e || typeof e !== 'object') return;
+    if ((e as { kind?: string }).kind === 'func' && (e as FuncCall).over) {
+      found = true;
+      return;
+    }
+    if ((e as { kind?: string }).kind === 'select') return;
+    for (const v of Object.values(e as object)) walk(v);
+  };
+  for (const t of c.targets) walk(t.expr);
+  return found;
+}
+
+function resolveOrdinalOrAlias(g: Expr, c: SelectClause): Expr {
+  if (g.kind === 'num' && g.numKind === 'int') {
+    const i = Number(g.text) - 1;
+    const t = c.targets[i];
+    if (!t) throw new BurrowError('42P10', `GROUP BY position ${g.text} is not in select list`);
+    return t.expr;
+  }
+  return g;
+}
+
+function targetName(e: Expr): string {
+  switch (e.kind) {
+    case 'colRef': return e.column;
+    case 'func': return e.name[e.name.length - 1]!;
+    case 'cast': case 'annotate': return targetName(e.expr);
+    case 'subquery': return '?column?';
+    case 'exists': return 'exists';
+    case 'case': return 'case';
+    case 'array': return 'array';
+    default: return '?column?';
+  }
+}
+
+interface TargetInfo {
+  exprs: CExpr[];
+  outCols: OutCol[];
+  clause: SelectClause;
+  mkEnv: (clause: string) => CompileEnv;
+  scan: { spec: ScanSpec; setSpec(s: ScanSpec): void } | undefined;
+}
+
+async function finishOrderLimit(
+  input: RelNode, scope: Scope, stmt: SelectStatement, ctx: PlanCtx, state: { correlated: boolean }, targets: TargetInfo | null,
+): Promise<RelNode> {
+  let node = input;
+  const exprs = targets ? [...targets.exprs] : node.cols.map((c, i) => syncExpr(c.type, (r) => r[i]!, c.name));
+  const outCols = targets ? [...targets.outCols] : node.cols.map((c) => ({ ...c }));
+  const width = outCols.length;
+  const keys: SortKey[] = [];
+  for (const o of stmt.orderBy) {
+    const idx = await orderColumn(o, exprs, outCols, targets, scope, ctx, state);
+    const desc = o.direction === 'DESC';
+    keys.push({ index: idx, type: outCols[idx]!.type, desc, nullsLast: o.nulls ? o.nulls === 'LAST' !== desc : false });
+  }
+  const distinct = targets?.clause.distinct ?? false;
+  if (distinct && exprs.length > width) {
+    throw new BurrowError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
+  }
+  // An ORDER BY along the primary key of a bare table scan needs no sort.
+  let sorted = keys.length === 0;
+  if (!sorted && targets?.scan && !distinct) sorted = useIndexOrder(targets.scan, keys, exprs);
+  if (targets) node = projectNode(targets.scan ? targets.scan.spec && (await rebuildScan(targets)) : node, exprs, outCols);
+  else if (exprs.length > width) node = projectNode(node, exprs, outCols);
+  if (distinct) {
+    const on = targets!.clause.distinctOn;
+    if (on) {
+      const idx = await Promise.all(on.map((e) => orderColumn({ expr: e, direction: null, nulls: null }, exprs, outCols, targets, scope, ctx, state)));
+      node = distinctNode(node, idx);
+    } else node = distinctNode(node);
+  }
+  const e = targets ? targets.mkEnv('LIMIT') : env(ctx, newScope([]), 'LIMIT', () => {});
+  const limit = stmt.limit ? await compileExpr(stmt.limit, { ...e, scope: newScope([]), bound: null }, T.int) : null;
+  const offset = stmt.offset ? await compileExpr(stmt.offset, { ...e, scope: newScope([]), bound: null }, T.int) : null;
+  if (!sorted) {
+    let hint: number | undefined;
+    if (limit?.constant && (!offset || offset.constant)) {
+      const l = (await evalExpr(limit, [], null as never)) as bigint | null;
+      const o = offset ? ((await evalExpr(offset, [], null as never)) as bigint | null) : 0n;
+      if (l !== null && o !== null) hint = Number(l) + Number(o);
+    }
+    node = sortNode(node, keys, hint);
+  } else if (targets?.scan && limit?.constant && !offset && !targets.clause.where && !distinct) {
+    const l = (await evalExpr(limit, [], null as never)) as bigint | null;
+    if (l !== null) {
+      targets.scan.setSpec({ ...targets.scan.spec, limitHint: Number(l) });
+      node = projectNode(await rebuildScan(targets), exprs, outCols);
+    }
+  }
+  if (limit || offset) node = limitNode(node, limit, offset);
+  if (exprs.length > width) {
+    const keep = outCols.slice(0, width);
+    node = projectNode(node, keep.map((c, i) => syncExpr(c.type, (r) => r[i]!, c.name)), keep);
+  }
+  return node;
+}
+
+async function rebuildScan(t: TargetInfo): Promise<RelNode> {
+  return scanNode(t.scan!.spec);
+}
+
+function useIndexOrder(scan: { spec: ScanSpec; setSpec(s: ScanSpec): void }, keys: SortKey[], exprs: CExpr[]): boolean {
+  const spec = scan.spec;
+  const pk = spec.desc.primaryIndex;
+  if (spec.indexPos !== 0 || keys.length > pk.columnIds.length) return false;
+  const allDesc = keys.every((k, i) => k.desc !== (pk.directions[i] === 'desc'));
+  const allAsc = keys.every((k, i) => k.desc === (pk.directions[i] === 'desc'));
+  if (!allAsc && !allDesc) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const colIdx = spec.desc.columns.findIndex((c) => c.id === pk.columnIds[i]);
+    const e = exprs[keys[i]!.index]!;
+    if (e.text !== spec.desc.columns[colIdx]!.name) return false;
+  }
+  scan.setSpec({ ...spec, reverse: allDesc });
+  return true;
+}
+
+async function orderColumn(
+  o: OrderItem, exprs: CExpr[], outCols: OutCol[], targets: TargetInfo | null, scope: Scope, ctx: PlanCtx, state: { correlated: boolean },
+): Promise<number> {
+  const e = o.expr;
+  if (e.kind === 'num' && e.numKind === 'int') {
+    const i = Number(e.text) - 1;
+    if (i < 0 || i >= outCols.length) throw new BurrowError('42P10', `ORDER BY position ${e.text} is not in select list`);
+    return i;
+  }
+  if (e.kind === 'colRef' && !e.table) {
+    const matches = outCols.map((c, i) => (c.name === e.column ? i : -1)).filter((i) => i >= 0);
+    if (matches.length === 1) return matches[0]!;
+  }
+  const text = formatExpr(e);
+  const same = targets?.clause.targets.findIndex((t) => formatExpr(t.expr) === text) ?? -1;
+  if (same >= 0 && same < exprs.length) return same;
+  const env0 = targets ? targets.mkEnv('ORDER BY') : env(ctx, scope, 'ORDER BY', () => (state.correlated = true));
+  const x = await compileExpr(e, env0);
+  exprs.push(x);
+  outCols.push({ name: x.text, type: x.type, table: null, hidden: true });
+  return exprs.length - 1;
+}

@@ -1,0 +1,68 @@
+// Owns the shapes the planner produces and the executor runs: output
+// columns, relational nodes (each runs as an async stream of row batches),
+// compiled expressions, and the per-statement execution context.
+//
+// Invariants: a RelNode's rows have exactly cols.length datums, in cols
+// order. Batches are never empty. A compiled expression is either sync
+// (eval) or, when it contains a subquery, async (evalAsync only).
+
+import type { Txn } from '../../kv/txn.js';
+import type { Datum, Row } from '../types/datum.js';
+import type { EvalContext } from '../types/eval-context.js';
+import type { SqlType } from '../types/types.js';
+
+export interface OutCol {
+  name: string;
+  type: SqlType;
+  /** Table alias the column can be qualified with, if any. */
+  table: string | null;
+  /** Left out of `*` (rowid, ORDER BY helpers). */
+  hidden: boolean;
+}
+
+export interface ExecCtx {
+  txn: Txn;
+  evalCtx: EvalContext;
+  /** Rows of enclosing queries, innermost first (correlated subqueries). */
+  outer: Row[];
+  /** Set when the statement is cancelled. */
+  cancelled: () => boolean;
+}
+
+export interface ExplainNode {
+  name: string;
+  details: string[];
+  children: ExplainNode[];
+}
+
+export interface RelNode {
+  cols: OutCol[];
+  explain(): ExplainNode;
+  run(ctx: ExecCtx): AsyncGenerator<Row[]>;
+}
+
+export interface CExpr {
+  type: SqlType;
+  /** Evaluates synchronously; undefined when the expression is async. */
+  eval: ((row: Row, ctx: ExecCtx) => Datum) | undefined;
+  evalAsync(row: Row, ctx: ExecCtx): Promise<Datum>;
+  /** True when the value does not depend on the row or outer rows. */
+  constant: boolean;
+  /** For EXPLAIN. */
+  text: string;
+}
+
+export const batchRows = 256;
+
+export function syncExpr(type: SqlType, fn: (row: Row, ctx: ExecCtx) => Datum, text: string, constant = false): CExpr {
+  return { type, eval: fn, evalAsync: (r, c) => Promise.resolve(fn(r, c)), constant, text };
+}
+
+export function asyncExpr(type: SqlType, fn: (row: Row, ctx: ExecCtx) => Promise<Datum>, text: string): CExpr {
+  return { type, eval: undefined, evalAsync: fn, constant: false, text };
+}
+
+/** Evaluates e, awaiting only if it is async. */
+export function evalExpr(e: CExpr, row: Row, ctx: ExecCtx): Datum | Promise<Datum> {
+  return e.eval ? e.eval(row, ctx) : e.evalAsync(row, ctx);
+}
