@@ -20,6 +20,7 @@ import { T, arrayOf, tupleOf, typeFromRef, type SqlType } from '../types/types.j
 import { castDatum } from '../types/cast.js';
 import { parseDatum } from '../types/parse.js';
 import { crdbTypeName } from '../types/parse.js';
+import { coerceParam } from '../types/param.js';
 import {
   compileLike, compileRegexMatch, compileSimilar, mustResolveBinaryOp, mustResolveComparison, mustResolveUnaryOp,
   type ComparisonOpName,
@@ -108,7 +109,7 @@ function constExpr(t: SqlType, v: Datum, text: string): CExpr {
 
 function numLiteral(text: string, numKind: 'int' | 'decimal' | 'float', hint: SqlType | undefined): CExpr {
   const fam = hint?.family;
-  if (numKind === 'int' && (fam === undefined || fam === 'int' || fam === 'oid' || fam === 'unknown')) {
+  if (numKind === 'int' && fam !== 'float' && fam !== 'decimal') {
     let v: bigint;
     try {
       v = BigInt(text);
@@ -118,7 +119,7 @@ function numLiteral(text: string, numKind: 'int' | 'decimal' | 'float', hint: Sq
     if (v > 2n ** 63n - 1n || v < -(2n ** 63n)) {
       return constExpr(T.decimal, parseDecimal(text), text);
     }
-    return constExpr(hint && fam === 'int' ? hint : T.int, v, text);
+    return constExpr(hint && (fam === 'int' || fam === 'oid') ? hint : T.int, v, text);
   }
   if (fam === 'float' || numKind === 'float') return constExpr(hint?.family === 'float' ? hint : T.float, Number(text), text);
   const d: Decimal = parseDecimal(text);
@@ -241,10 +242,11 @@ function compilePlaceholder(index: number, env: CompileEnv, hint: SqlType | unde
     env.params.types[i] = hint;
     t = hint;
   }
+  const types = env.params.types;
   return syncExpr(t ?? T.unknown, (_r, c) => {
     const v = c.evalCtx.params[i];
     if (v === undefined) throw new BurrowError('08P01', `no value provided for placeholder: $${index}`);
-    return v;
+    return coerceParam(v, types[i] ?? T.unknown, c.evalCtx.timezone);
   }, `$${index}`, false);
 }
 

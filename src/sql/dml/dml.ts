@@ -1,0 +1,301 @@
+// Owns INSERT, UPSERT, UPDATE and DELETE: reading their input (VALUES,
+// SELECT, or the rows a WHERE selects, through the same planner as SELECT),
+// completing and checking each row, ON CONFLICT handling, writing through
+// row-writer.ts, foreign keys through fk.ts, and RETURNING.
+
+import { BurrowError } from '../../util/errors.js';
+import type { DeleteStatement, Expr, InsertStatement, Returning, SelectStatement, UpdateStatement } from '../parser/ast.js';
+import type { Datum, Row } from '../types/datum.js';
+import { T } from '../types/types.js';
+import { primaryKey, tableLayout, decodePrimaryRow } from '../rowenc/table-codec.js';
+import { collectRows } from '../exec/basic-nodes.js';
+import { planSelect } from '../plan/build-select.js';
+import { compileBool, compileExpr, coerce } from '../plan/compile-expr.js';
+import { evalExpr, type CExpr, type OutCol } from '../plan/types.js';
+import { newScope } from '../plan/scope.js';
+import type { StmtEnv } from '../session/stmt-env.js';
+import { commandResult, rowsResult, type StatementResult } from '../session/result.js';
+import { checkRow, completeRow, prepareTableWrite, tableEnv, castForColumn, type TableWrite } from './table-write.js';
+import { deleteRow, insertRow, updateRow } from './row-writer.js';
+import { checkFkDelete, checkFkInsert } from './fk.js';
+
+function denyReadOnly(env: StmtEnv, verb: string): void {
+  if (env.txn.readOnly) throw new BurrowError('25006', `cannot execute ${verb} in a read-only transaction`);
+}
+
+async function returningExprs(ret: Returning, w: TableWrite, env: StmtEnv, alias: string): Promise<{ exprs: CExpr[]; cols: OutCol[] } | null> {
+  if (ret === null || ret === 'nothing') return null;
+  const e = tableEnv(w.desc, env.planCtx(), 'RETURNING', alias);
+  const exprs: CExpr[] = [];
+  const cols: OutCol[] = [];
+  for (const t of ret) {
+    if (t.expr.kind === 'star') {
+      w.desc.columns.forEach((c, i) => {
+        if (c.hidden) return;
+        exprs.push({ type: c.type, eval: (r) => r[i]!, evalAsync: async (r) => r[i]!, constant: false, text: c.name });
+        cols.push({ name: c.name, type: c.type, table: null, hidden: false });
+      });
+      continue;
+    }
+    const x = await compileExpr(t.expr, e);
+    exprs.push(x);
+    cols.push({ name: t.alias ?? (t.expr.kind === 'colRef' ? t.expr.column : '?column?'), type: x.type.family === 'unknown' ? T.string : x.type, table: null, hidden: false });
+  }
+  return { exprs, cols };
+}
+
+async function project(ret: { exprs: CExpr[] } | null, row: Row, env: StmtEnv): Promise<Row | null> {
+  if (!ret) return null;
+  const ctx = env.execCtx();
+  const out: Row = [];
+  for (const e of ret.exprs) out.push(await evalExpr(e, row, ctx));
+  return out;
+}
+
+function finish(tag: string, count: number, ret: { cols: OutCol[] } | null, rows: Row[]): StatementResult {
+  if (ret) return { ...rowsResult(tag, ret.cols, rows), rowsAffected: count };
+  return commandResult(tag, count);
+}
+
+export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<StatementResult> {
+  denyReadOnly(env, stmt.upsert ? 'UPSERT' : 'INSERT');
+  const pctx = env.planCtx();
+  const { desc } = await env.catalog.resolveTable(env.txn, stmt.table, env.session);
+  if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
+  const w = await prepareTableWrite(desc, pctx);
+  const targetCols = stmt.columns.length
+    ? stmt.columns.map((n) => {
+        const i = desc.columns.findIndex((c) => c.name === n);
+        if (i < 0) throw new BurrowError('42703', `column "${n}" does not exist`);
+        if (desc.columns[i]!.computeExpr) throw new BurrowError('55000', `cannot write directly to computed column "${n}"`);
+        return i;
+      })
+    : desc.columns.map((c, i) => (c.hidden || c.computeExpr ? -1 : i)).filter((i) => i >= 0);
+  const ctx = env.execCtx();
+  const tz = env.session.timezone;
+  const alias = stmt.alias ?? desc.name;
+  const ret = await returningExprs(stmt.returning, w, env, alias);
+  const inputRows = await insertSource(stmt, w, targetCols, env);
+  const conflict = stmt.upsert ? upsertConflict(desc, targetCols) : stmt.onConflict;
+  const updateSets = conflict && conflict.action.kind === 'doUpdate' ? await compileConflictSets(conflict.action.sets, w, env, alias) : null;
+  const conflictWhere = conflict && conflict.action.kind === 'doUpdate' && conflict.action.where
+    ? await compileBool(conflict.action.where, conflictEnv(w, env, alias)) : null;
+  const out: Row[] = [];
+  let count = 0;
+  for (const src of inputRows) {
+    const row: Row = new Array(desc.columns.length).fill(null);
+    const given = new Array(desc.columns.length).fill(false);
+    for (let j = 0; j < targetCols.length; j++) {
+      const i = targetCols[j]!;
+      const v = src.values[j]!;
+      if (v === DEFAULT) continue;
+      given[i] = true;
+      row[i] = castForColumn(w, i, v as Datum, src.types[j]!, tz);
+    }
+    await completeRow(w, row, given, ctx);
+    if (conflict) {
+      const existing = await findConflict(env, desc, row, conflict.columns);
+      if (existing) {
+        if (conflict.action.kind === 'doNothing') continue;
+        const merged = existing.slice();
+        const combined = [...existing, ...row];
+        if (conflictWhere && (await evalExpr(conflictWhere, combined, ctx)) !== true) continue;
+        for (const s of updateSets!) merged[s.index] = castForColumn(w, s.index, await evalExpr(s.expr, combined, ctx), s.expr.type, tz);
+        for (let i = 0; i < desc.columns.length; i++) if (w.computed[i]) merged[i] = await evalExpr(w.computed[i]!, merged, ctx);
+        await checkRow(w, merged, ctx);
+        await checkFkInsert(env, desc, merged);
+        await updateRow(env.txn, desc, existing, merged, tz);
+        count++;
+        const p = await project(ret, merged, env);
+        if (p) out.push(p);
+        continue;
+      }
+    }
+    await checkFkInsert(env, desc, row);
+    await insertRow(env.txn, desc, row, tz);
+    count++;
+    const p = await project(ret, row, env);
+    if (p) out.push(p);
+  }
+  return finish('INSERT', count, ret, out);
+}
+
+const DEFAULT = Symbol('default');
+
+interface SourceRow {
+  values: (Datum | typeof DEFAULT)[];
+  types: import('../types/types.js').SqlType[];
+}
+
+async function insertSource(stmt: InsertStatement, w: TableWrite, targetCols: number[], env: StmtEnv): Promise<SourceRow[]> {
+  if (!stmt.source) return [{ values: [], types: [] }];
+  const body = stmt.source.body;
+  const pctx = env.planCtx();
+  const ctx = env.execCtx();
+  if (body.kind === 'values' && stmt.source.orderBy.length === 0 && !stmt.source.limit) {
+    const out: SourceRow[] = [];
+    const e = { ...tableEnv(w.desc, pctx, 'VALUES'), scope: newScope([]), planSubquery: (s: SelectStatement, o: import('../plan/scope.js').Scope) => planSelect(s, pctx, { outer: o }) };
+    // Compile each row's expressions with the target column types as hints.
+    for (const r of body.rows) {
+      if (r.length !== targetCols.length) {
+        throw new BurrowError('42601', `INSERT has more ${r.length > targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${r.length} expressions for ${targetCols.length} targets`);
+      }
+      const values: (Datum | typeof DEFAULT)[] = [];
+      const types = [];
+      for (let j = 0; j < r.length; j++) {
+        const x: Expr = r[j]!;
+        const col = w.desc.columns[targetCols[j]!]!;
+        if (x.kind === 'default') {
+          values.push(DEFAULT);
+          types.push(col.type);
+          continue;
+        }
+        const c = await compileExpr(x, e, col.type);
+        values.push(await evalExpr(c, [], ctx));
+        types.push(c.type.family === 'unknown' ? col.type : c.type);
+      }
+      out.push({ values, types });
+    }
+    return out;
+  }
+  const plan = await planSelect(stmt.source, pctx);
+  if (plan.cols.length !== targetCols.length) {
+    throw new BurrowError('42601', `INSERT has more ${plan.cols.length > targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${plan.cols.length} expressions for ${targetCols.length} targets`);
+  }
+  const types = plan.cols.map((c) => c.type);
+  return (await collectRows(plan, ctx)).map((values) => ({ values, types }));
+}
+
+function upsertConflict(desc: import('../catalog/descriptor.js').TableDesc, targetCols: number[]) {
+  const pkNames = desc.primaryIndex.columnIds.map((id) => desc.columns.find((c) => c.id === id)!.name);
+  const sets = targetCols
+    .map((i) => desc.columns[i]!)
+    .filter((c) => !pkNames.includes(c.name))
+    .map((c) => ({ columns: [c.name], value: { kind: 'colRef' as const, table: { catalog: null, schema: null, name: 'excluded' }, column: c.name }, tuple: false }));
+  return { columns: pkNames, constraint: null, arbiterWhere: null, action: sets.length ? { kind: 'doUpdate' as const, sets, where: null } : { kind: 'doNothing' as const } };
+}
+
+function conflictEnv(w: TableWrite, env: StmtEnv, alias: string) {
+  const base = tableEnv(w.desc, env.planCtx(), 'ON CONFLICT', alias);
+  const excluded = w.desc.columns.map((c) => ({ name: c.name, type: c.type, table: 'excluded', hidden: c.hidden }));
+  return { ...base, scope: newScope([...base.scope.cols, ...excluded]) };
+}
+
+async function compileConflictSets(sets: import('../parser/ast.js').UpdateSet[], w: TableWrite, env: StmtEnv, alias: string) {
+  const e = conflictEnv(w, env, alias);
+  const out: { index: number; expr: CExpr }[] = [];
+  for (const s of sets) {
+    if (s.tuple) throw new BurrowError('0A000', 'unimplemented: tuple assignment in ON CONFLICT');
+    const i = w.desc.columns.findIndex((c) => c.name === s.columns[0]);
+    if (i < 0) throw new BurrowError('42703', `column "${s.columns[0]}" does not exist`);
+    out.push({ index: i, expr: coerce(await compileExpr(s.value, e, w.desc.columns[i]!.type), w.desc.columns[i]!.type, e) });
+  }
+  return out;
+}
+
+/** The existing row that conflicts with `row` on the arbiter columns (the primary key when none are given). */
+async function findConflict(env: StmtEnv, desc: import('../catalog/descriptor.js').TableDesc, row: Row, columns: string[]): Promise<Row | null> {
+  const l = tableLayout(desc);
+  const pkNames = desc.primaryIndex.columnIds.map((id) => desc.columns.find((c) => c.id === id)!.name);
+  const usePk = columns.length === 0 || (columns.length === pkNames.length && columns.every((c) => pkNames.includes(c)));
+  if (usePk) {
+    const key = primaryKey(l, row);
+    const v = await env.txn.get(key);
+    return v ? decodePrimaryRow(l, key, v) : null;
+  }
+  const ix = l.secondaries.find((s) => s.index.unique && s.index.columnIds.length === columns.length && s.index.columnIds.every((id) => columns.includes(desc.columns.find((c) => c.id === id)!.name)));
+  if (!ix) throw new BurrowError('42P10', 'there is no unique or exclusion constraint matching the ON CONFLICT specification');
+  const { secondaryEntry, decodeSecondaryRow } = await import('../rowenc/table-codec.js');
+  const e = secondaryEntry(ix, row, l.primary);
+  const v = await env.txn.get(e.key);
+  if (!v) return null;
+  const partial = decodeSecondaryRow(l, ix, e.key, v);
+  const pk = primaryKey(l, partial);
+  const full = await env.txn.get(pk);
+  return full ? decodePrimaryRow(l, pk, full) : null;
+}
+
+// ---------------------------------------------------------------- UPDATE / DELETE
+
+function selectFor(table: import('../parser/ast.js').TableNameSource, where: Expr | null, orderBy: import('../parser/ast.js').OrderItem[], limit: Expr | null): SelectStatement {
+  return {
+    kind: 'select',
+    with: null,
+    body: {
+      kind: 'selectClause', distinct: false, distinctOn: null, targets: [{ expr: { kind: 'star', table: null }, alias: null }],
+      from: [table], asOf: null, where, groupBy: [], having: null, windows: [],
+    },
+    orderBy, limit, offset: null, locking: [],
+  };
+}
+
+async function targetRows(env: StmtEnv, table: import('../parser/ast.js').TableNameSource, where: Expr | null, orderBy: import('../parser/ast.js').OrderItem[], limit: Expr | null, desc: import('../catalog/descriptor.js').TableDesc): Promise<Row[]> {
+  // Every column, hidden ones (rowid) included, in table order: the rows are rewritten whole.
+  const sel = selectFor(table, where, orderBy, limit);
+  const alias = table.alias?.name ?? desc.name;
+  const targets = desc.columns.map((c) => ({ expr: { kind: 'colRef' as const, table: { catalog: null, schema: null, name: alias }, column: c.name }, alias: null }));
+  const plan = await planSelect({ ...sel, body: { ...(sel.body as import('../parser/ast.js').SelectClause), targets } }, env.planCtx());
+  return collectRows(plan, env.execCtx());
+}
+
+export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<StatementResult> {
+  denyReadOnly(env, 'UPDATE');
+  if (stmt.from.length) throw new BurrowError('0A000', 'unimplemented: UPDATE ... FROM');
+  const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
+  if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
+  const w = await prepareTableWrite(desc, env.planCtx());
+  const alias = stmt.table.alias?.name ?? desc.name;
+  const e = tableEnv(desc, env.planCtx(), 'UPDATE', alias);
+  e.planSubquery = (s, o) => planSelect(s, env.planCtx(), { outer: o });
+  const sets: { index: number; expr: CExpr }[] = [];
+  for (const s of stmt.sets) {
+    if (s.tuple) throw new BurrowError('0A000', 'unimplemented: tuple assignment in UPDATE');
+    const i = desc.columns.findIndex((c) => c.name === s.columns[0]);
+    if (i < 0) throw new BurrowError('42703', `column "${s.columns[0]}" does not exist`);
+    if (desc.columns[i]!.computeExpr) throw new BurrowError('55000', `cannot write directly to computed column "${s.columns[0]}"`);
+    const col = desc.columns[i]!;
+    const expr = s.value.kind === 'default'
+      ? (w.defaults[i] ?? { type: col.type, eval: () => null, evalAsync: async () => null, constant: true, text: 'NULL' })
+      : await compileExpr(s.value, e, col.type);
+    sets.push({ index: i, expr });
+  }
+  const ret = await returningExprs(stmt.returning, w, env, alias);
+  const rows = await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc);
+  const ctx = env.execCtx();
+  const tz = env.session.timezone;
+  const out: Row[] = [];
+  for (const old of rows) {
+    const next = old.slice();
+    for (const s of sets) next[s.index] = castForColumn(w, s.index, await evalExpr(s.expr, old, ctx), s.expr.type, tz);
+    for (let i = 0; i < desc.columns.length; i++) if (w.computed[i]) next[i] = await evalExpr(w.computed[i]!, next, ctx);
+    await checkRow(w, next, ctx);
+    await checkFkInsert(env, desc, next);
+    await checkFkDelete(env, desc, old, next);
+    await updateRow(env.txn, desc, old, next, tz);
+    const p = await project(ret, next, env);
+    if (p) out.push(p);
+  }
+  return finish('UPDATE', rows.length, ret, out);
+}
+
+export async function execDelete(stmt: DeleteStatement, env: StmtEnv): Promise<StatementResult> {
+  denyReadOnly(env, 'DELETE');
+  if (stmt.using.length) throw new BurrowError('0A000', 'unimplemented: DELETE ... USING');
+  const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
+  if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
+  if (env.session.vars.get('sql_safe_updates') === 'true' && !stmt.where && !stmt.limit) {
+    throw new BurrowError('01000', 'rejected (sql_safe_updates = true): DELETE without WHERE clause', { hint: 'Add a WHERE clause or set sql_safe_updates = false.' });
+  }
+  const w = await prepareTableWrite(desc, env.planCtx());
+  const alias = stmt.table.alias?.name ?? desc.name;
+  const ret = await returningExprs(stmt.returning, w, env, alias);
+  const rows = await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc);
+  const out: Row[] = [];
+  for (const old of rows) {
+    await checkFkDelete(env, desc, old, null);
+    deleteRow(env.txn, desc, old);
+    const p = await project(ret, old, env);
+    if (p) out.push(p);
+  }
+  return finish('DELETE', rows.length, ret, out);
+}

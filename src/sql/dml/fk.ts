@@ -1,0 +1,110 @@
+// Owns foreign key enforcement: a written child row must reference an
+// existing parent row (unless a referencing column is NULL), and a deleted
+// or re-keyed parent row must not leave children behind: depending on the
+// constraint's ON DELETE/ON UPDATE action the children block it (23503),
+// are deleted (CASCADE) or get NULLs (SET NULL). Cascades are bounded in
+// depth.
+
+import { BurrowError } from '../../util/errors.js';
+import type { Datum, Row } from '../types/datum.js';
+import { compareDatums } from '../types/datum.js';
+import { formatDatum } from '../types/format.js';
+import type { ForeignKeyDesc, TableDesc } from '../catalog/descriptor.js';
+import { decodePrimaryRow, indexSpan, tableLayout } from '../rowenc/table-codec.js';
+import type { StmtEnv } from '../session/stmt-env.js';
+import { deleteRow, updateRow } from './row-writer.js';
+
+const maxCascadeDepth = 32;
+
+function valuesOf(desc: TableDesc, row: Row, colIds: number[]): Datum[] {
+  const l = tableLayout(desc);
+  return colIds.map((id) => row[l.ordinalById.get(id)!]!);
+}
+
+function keyText(desc: TableDesc, colIds: number[], vals: Datum[], tz: string): string {
+  const cols = colIds.map((id) => desc.columns.find((c) => c.id === id)!);
+  return `(${cols.map((c) => c.name).join(', ')})=(${vals.map((v, i) => (v === null ? 'NULL' : formatDatum(v, cols[i]!.type, { timezone: tz }))).join(', ')})`;
+}
+
+async function tableById(env: StmtEnv, id: number): Promise<TableDesc> {
+  const d = await env.catalog.getById(env.txn, id);
+  if (!d || d.kind === 'database' || d.kind === 'schema') throw new BurrowError('XX000', `foreign key references missing table ${id}`);
+  return d;
+}
+
+/** Rows of `desc` whose colIds equal vals (a scan of the table; small tables or indexed in practice). */
+async function findRows(env: StmtEnv, desc: TableDesc, colIds: number[], vals: Datum[], limit: number): Promise<Row[]> {
+  const l = tableLayout(desc);
+  const span = indexSpan(l.primary);
+  const ords = colIds.map((id) => l.ordinalById.get(id)!);
+  const out: Row[] = [];
+  for await (const page of env.txn.scan(span.start, span.end)) {
+    for (const kv of page) {
+      const r = decodePrimaryRow(l, kv.key, kv.value);
+      if (ords.every((o, i) => r[o] !== null && compareDatums(r[o]!, vals[i]!, l.types[o]!) === 0)) {
+        out.push(r);
+        if (out.length >= limit) return out;
+      }
+    }
+  }
+  return out;
+}
+
+export async function checkFkInsert(env: StmtEnv, desc: TableDesc, row: Row): Promise<void> {
+  for (const fk of desc.outboundFks) {
+    const vals = valuesOf(desc, row, fk.originColumnIds);
+    if (vals.some((v) => v === null)) continue;
+    const parent = await tableById(env, fk.referencedTableId);
+    const found = await findRows(env, parent, fk.referencedColumnIds, vals, 1);
+    if (found.length === 0) {
+      throw new BurrowError('23503', `insert on table "${desc.name}" violates foreign key constraint "${fk.name}"`, {
+        detail: `Key ${keyText(desc, fk.originColumnIds, vals, env.session.timezone)} is not present in table "${parent.name}".`,
+      });
+    }
+  }
+}
+
+/** Called when parent row `old` is deleted (next = null) or updated to `next`. */
+export async function checkFkDelete(env: StmtEnv, desc: TableDesc, old: Row, next: Row | null, depth = 0): Promise<void> {
+  if (depth > maxCascadeDepth) throw new BurrowError('54001', 'foreign key cascade is too deep');
+  for (const fk of desc.inboundFks) {
+    const oldVals = valuesOf(desc, old, fk.referencedColumnIds);
+    if (next) {
+      const newVals = valuesOf(desc, next, fk.referencedColumnIds);
+      if (oldVals.every((v, i) => v !== null && newVals[i] !== null && compareDatums(v, newVals[i]!, desc.columns[tableLayout(desc).ordinalById.get(fk.referencedColumnIds[i]!)!]!.type) === 0)) continue;
+    }
+    if (oldVals.some((v) => v === null)) continue;
+    const child = await tableById(env, fk.originTableId);
+    const action = next ? fk.onUpdate : fk.onDelete;
+    const limit = action === 'CASCADE' || action === 'SET NULL' || action === 'SET DEFAULT' ? 100_000 : 1;
+    const children = await findRows(env, child, fk.originColumnIds, oldVals, limit);
+    if (children.length === 0) continue;
+    await applyAction(env, desc, child, fk, action, children, next, depth, oldVals);
+  }
+}
+
+async function applyAction(
+  env: StmtEnv, parent: TableDesc, child: TableDesc, fk: ForeignKeyDesc, action: ForeignKeyDesc['onDelete'], children: Row[], next: Row | null, depth: number, oldVals: Datum[],
+): Promise<void> {
+  const tz = env.session.timezone;
+  if (action === 'NO ACTION' || action === 'RESTRICT') {
+    throw new BurrowError('23503', `${next ? 'update' : 'delete'} on table "${parent.name}" violates foreign key constraint "${fk.name}" on table "${child.name}"`, {
+      detail: `Key ${keyText(parent, fk.referencedColumnIds, oldVals, tz)} is still referenced from table "${child.name}".`,
+    });
+  }
+  const l = tableLayout(child);
+  for (const c of children) {
+    if (action === 'CASCADE' && !next) {
+      await checkFkDelete(env, child, c, null, depth + 1);
+      deleteRow(env.txn, child, c);
+      continue;
+    }
+    const updated = c.slice();
+    fk.originColumnIds.forEach((id, i) => {
+      const o = l.ordinalById.get(id)!;
+      updated[o] = action === 'CASCADE' && next ? valuesOf(parent, next, fk.referencedColumnIds)[i]! : null;
+    });
+    await checkFkDelete(env, child, c, updated, depth + 1);
+    await updateRow(env.txn, child, c, updated, tz);
+  }
+}

@@ -1,0 +1,346 @@
+// Owns a SQL session: its variables, its transaction state machine
+// (no transaction / open / aborted, as PostgreSQL's ReadyForQuery reports
+// them), statement execution with implicit transactions retried on 40001,
+// explicit BEGIN/COMMIT/ROLLBACK with savepoints (including
+// cockroach_restart), and AS OF SYSTEM TIME on SELECT and BEGIN.
+
+import { BurrowError, SqlState } from '../../util/errors.js';
+import { timestampToDecimalString, type Timestamp } from '../../util/hlc.js';
+import type { Txn, Savepoint } from '../../kv/txn.js';
+import { parse } from '../parser/index.js';
+import type { Statement } from '../parser/ast.js';
+import { T } from '../types/types.js';
+import type { Datum } from '../types/datum.js';
+import type { EvalContext } from '../types/eval-context.js';
+import { validateTimeZone } from '../types/datetime.js';
+import { formatExpr } from '../parser/index.js';
+import type { PlanCtx } from '../plan/plan-ctx.js';
+import type { ExecCtx } from '../plan/types.js';
+import type { SqlEngine } from '../engine.js';
+import { evalAsOf } from './as-of.js';
+import { dispatch } from './dispatch.js';
+import { commandResult, rowsResult, type StatementResult } from './result.js';
+import { defaultVars, setVar, showVar, crdbVersion } from './session-vars.js';
+import type { SessionState, StmtEnv } from './stmt-env.js';
+
+export type TxnStatus = 'I' | 'T' | 'E';
+
+export interface Session {
+  readonly state: SessionState;
+  /** Parses and runs every statement in sql; stops at the first error (which it throws). */
+  query(sql: string, params?: unknown[]): Promise<StatementResult[]>;
+  execute(stmt: Statement, params?: unknown[]): Promise<StatementResult>;
+  txnStatus(): TxnStatus;
+  /** Aborts any open transaction (connection closed). */
+  close(): void;
+  cancel(): void;
+}
+
+const maxImplicitRetries = 50;
+
+interface OpenTxn {
+  txn: Txn;
+  aborted: boolean;
+  savepoints: { name: string; sp: Savepoint }[];
+  restartable: boolean;
+  asOf: Timestamp | null;
+  readOnly: boolean;
+}
+
+export function newSession(engine: SqlEngine, user: string, database: string): Session {
+  const state: SessionState = {
+    user,
+    database,
+    searchPath: ['public'],
+    timezone: 'UTC',
+    applicationName: '',
+    vars: defaultVars(),
+  };
+  state.vars.set('session_user', user);
+  let open: OpenTxn | null = null;
+  let cancelled = false;
+
+  function evalContext(txn: Txn, params: unknown[]): EvalContext {
+    const micros = txn.readTs.wall / 1000n;
+    const stmtMicros = engine.store.clock.physicalNowNs() / 1000n;
+    return {
+      timezone: state.timezone,
+      txnTimestampMicros: micros,
+      stmtTimestampMicros: stmtMicros,
+      clockMicros: () => engine.store.clock.physicalNowNs() / 1000n,
+      clusterLogicalTimestamp: () => timestampToDecimalString(txn.readTs),
+      user: state.user,
+      database: state.database,
+      searchPath: state.searchPath,
+      applicationName: state.applicationName,
+      uniqueRowId: engine.uniqueRowId,
+      nextval: () => Promise.reject(new BurrowError('0A000', 'unimplemented: sequences')),
+      currval: () => Promise.reject(new BurrowError('0A000', 'unimplemented: sequences')),
+      setval: () => Promise.reject(new BurrowError('0A000', 'unimplemented: sequences')),
+      sessionVar: (n) => {
+        try {
+          return showVar(state, n);
+        } catch {
+          return undefined;
+        }
+      },
+      version: crdbVersion,
+      params: params as Datum[],
+    };
+  }
+
+  function stmtEnv(txn: Txn, params: unknown[], explicit: boolean): StmtEnv {
+    const evalCtx = evalContext(txn, params);
+    let planCtx: PlanCtx | null = null;
+    let execCtx: ExecCtx | null = null;
+    const env: StmtEnv = {
+      kv: engine.kv,
+      store: engine.store,
+      catalog: engine.catalog,
+      txn,
+      session: state,
+      params: params as Datum[],
+      evalCtx,
+      explicitTxn: explicit,
+      planCtx: () =>
+        (planCtx ??= {
+          txn,
+          catalog: engine.catalog,
+          session: { database: state.database, searchPath: state.searchPath, user: state.user, timezone: state.timezone },
+          params: { types: [] },
+          ctes: new Map(),
+          virtualTable: engine.virtualTable,
+        }),
+      execCtx: () => (execCtx ??= { txn, evalCtx, outer: [], cancelled: () => cancelled }),
+    };
+    return env;
+  }
+
+  function asOfOf(stmt: Statement, params: unknown[]): Timestamp | null {
+    const e = stmt.kind === 'select' && stmt.body.kind === 'selectClause' ? stmt.body.asOf : null;
+    if (!e) return null;
+    const now = engine.store.clock.now();
+    return evalAsOf(e, engine.store.clock.physicalNowNs(), now, state.timezone, params);
+  }
+
+  async function runImplicit(stmt: Statement, params: unknown[]): Promise<StatementResult> {
+    const asOf = asOfOf(stmt, params);
+    const readOnly = state.vars.get('default_transaction_read_only') === 'on';
+    for (let attempt = 1; ; attempt++) {
+      const txn = asOf ? engine.kv.begin({ readTs: asOf }) : engine.kv.begin({ readOnly });
+      try {
+        const r = await dispatch(stmt, stmtEnv(txn, params, false));
+        await txn.commit();
+        return r;
+      } catch (err) {
+        txn.rollback();
+        const retry = err instanceof BurrowError && err.code === SqlState.SerializationFailure && attempt < maxImplicitRetries;
+        if (!retry) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(20, attempt * Math.random() * 2)));
+      }
+    }
+  }
+
+  async function runExplicit(stmt: Statement, params: unknown[]): Promise<StatementResult> {
+    const o = open!;
+    if (o.aborted) {
+      throw new BurrowError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    }
+    if (stmt.kind === 'select' && stmt.body.kind === 'selectClause' && stmt.body.asOf && !o.asOf) {
+      throw new BurrowError('0A000', 'inconsistent AS OF SYSTEM TIME timestamp; expected: ' + timestampToDecimalString(o.txn.readTs), {
+        hint: 'try SET TRANSACTION AS OF SYSTEM TIME',
+      });
+    }
+    try {
+      return await dispatch(stmt, stmtEnv(o.txn, params, true));
+    } catch (err) {
+      o.aborted = true;
+      throw err;
+    }
+  }
+
+  function beginTxn(asOf: Timestamp | null, readOnly: boolean): void {
+    const txn = asOf ? engine.kv.begin({ readTs: asOf }) : engine.kv.begin({ readOnly });
+    open = { txn, aborted: false, savepoints: [], restartable: false, asOf, readOnly: readOnly || !!asOf };
+  }
+
+  async function control(stmt: Statement, params: unknown[]): Promise<StatementResult | null> {
+    switch (stmt.kind) {
+      case 'begin': {
+        if (open) throw new BurrowError('25001', 'there is already a transaction in progress');
+        const asOf = stmt.modes.asOf ? evalAsOf(stmt.modes.asOf, engine.store.clock.physicalNowNs(), engine.store.clock.now(), state.timezone, params) : null;
+        beginTxn(asOf, stmt.modes.readOnly === true || state.vars.get('default_transaction_read_only') === 'on');
+        return commandResult('BEGIN');
+      }
+      case 'commit': {
+        if (!open) return { ...commandResult('COMMIT'), notices: ['there is no transaction in progress'] };
+        const o = open;
+        open = null;
+        if (o.aborted) {
+          o.txn.rollback();
+          return commandResult('ROLLBACK');
+        }
+        await o.txn.commit();
+        return commandResult('COMMIT');
+      }
+      case 'rollback': {
+        if (stmt.savepoint) return rollbackTo(stmt.savepoint);
+        if (!open) return { ...commandResult('ROLLBACK'), notices: ['there is no transaction in progress'] };
+        open.txn.rollback();
+        open = null;
+        return commandResult('ROLLBACK');
+      }
+      case 'savepoint': {
+        if (!open) throw new BurrowError('25P01', 'there is no transaction in progress');
+        if (open.aborted) throw new BurrowError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+        if (stmt.name === 'cockroach_restart') open.restartable = true;
+        open.savepoints.push({ name: stmt.name, sp: open.txn.savepoint() });
+        return commandResult('SAVEPOINT');
+      }
+      case 'releaseSavepoint': {
+        if (!open) throw new BurrowError('25P01', 'there is no transaction in progress');
+        const i = open.savepoints.map((s) => s.name).lastIndexOf(stmt.name);
+        if (i < 0) throw new BurrowError('3B001', `savepoint "${stmt.name}" does not exist`);
+        if (open.aborted) throw new BurrowError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+        open.savepoints.length = i;
+        if (stmt.name === 'cockroach_restart') {
+          // RELEASE SAVEPOINT cockroach_restart commits.
+          const o = open;
+          try {
+            await o.txn.commit();
+          } catch (err) {
+            o.aborted = true;
+            throw err;
+          }
+          open = { ...o, txn: o.txn, savepoints: [] };
+          open.aborted = false;
+          (open as OpenTxn & { committed?: boolean }).committed = true;
+        }
+        return commandResult('RELEASE');
+      }
+      case 'setTransaction': {
+        if (!open) throw new BurrowError('25P01', 'there is no transaction in progress');
+        if (stmt.modes.asOf) {
+          const asOf = evalAsOf(stmt.modes.asOf, engine.store.clock.physicalNowNs(), engine.store.clock.now(), state.timezone, params);
+          if (open.txn.hasWrites()) throw new BurrowError('25001', 'cannot set fixed timestamp, txn already has writes');
+          beginTxn(asOf, true);
+        } else if (stmt.modes.readOnly !== null) {
+          if (stmt.modes.readOnly && !open.readOnly) {
+            if (open.txn.hasWrites()) throw new BurrowError('25001', 'cannot set read-only mode after writing');
+            beginTxn(null, true);
+          }
+        }
+        return commandResult('SET TRANSACTION');
+      }
+      case 'setVar': {
+        const value = stmt.values.length === 0 || stmt.values[0]!.kind === 'default' ? null : stmt.values.map(varValueText).join(', ');
+        if (stmt.name === 'timezone' || stmt.name === 'time zone') {
+          if (value !== null) validateTimeZone(value);
+        }
+        if (stmt.name === 'database' && value) {
+          const txn = engine.kv.begin({ readOnly: true });
+          const db = await engine.catalog.getDatabase(txn, value);
+          if (!db) throw new BurrowError('3D000', `database "${value}" does not exist`);
+        }
+        setVar(state, stmt.name, value);
+        return commandResult('SET');
+      }
+      case 'resetVar': {
+        if (stmt.name === null) {
+          const user = state.user;
+          state.vars = defaultVars();
+          state.vars.set('session_user', user);
+          state.searchPath = ['public'];
+          state.timezone = 'UTC';
+          state.applicationName = '';
+        } else setVar(state, stmt.name, null);
+        return commandResult('RESET');
+      }
+      case 'showVar': {
+        const n = stmt.name.toLowerCase();
+        if (n === 'transaction_status') {
+          return rowsResult('SHOW', [{ name: 'transaction_status', type: T.string, table: null, hidden: false }], [[open ? (open.aborted ? 'Aborted' : 'Open') : 'NoTxn']]);
+        }
+        if (n === 'transaction isolation level' || n === 'transaction_isolation') {
+          return rowsResult('SHOW', [{ name: 'transaction_isolation', type: T.string, table: null, hidden: false }], [['serializable']]);
+        }
+        if (n === 'all') {
+          const rows = [...state.vars.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k]) => [k, showVar(state, k)]);
+          return rowsResult('SHOW', [
+            { name: 'variable', type: T.string, table: null, hidden: false },
+            { name: 'value', type: T.string, table: null, hidden: false },
+          ], rows);
+        }
+        const value = showVar(state, n);
+        const colName = n === 'time zone' ? 'timezone' : n;
+        return rowsResult('SHOW', [{ name: colName, type: T.string, table: null, hidden: false }], [[value]]);
+      }
+      default:
+        return null;
+    }
+  }
+
+  function rollbackTo(name: string): StatementResult {
+    if (!open) throw new BurrowError('25P01', 'there is no transaction in progress');
+    const i = open.savepoints.map((s) => s.name).lastIndexOf(name);
+    if (i < 0) throw new BurrowError('3B001', `savepoint "${name}" does not exist`);
+    const sp = open.savepoints[i]!;
+    open.savepoints.length = i + 1;
+    if (name === 'cockroach_restart' || (open.aborted && open.txn.state !== 'open')) {
+      // Restart: a fresh transaction with a new read timestamp (unless historical).
+      const asOf = open.asOf;
+      const ro = open.readOnly;
+      open.txn.rollback();
+      beginTxn(asOf, ro);
+      open.restartable = true;
+      open.savepoints = [{ name, sp: open.txn.savepoint() }];
+      return commandResult('ROLLBACK');
+    }
+    open.txn.rollbackTo(sp.sp);
+    open.aborted = false;
+    return commandResult('ROLLBACK');
+  }
+
+  async function execute(stmt: Statement, params: unknown[] = []): Promise<StatementResult> {
+    cancelled = false;
+    const c = await control(stmt, params);
+    if (c) return c;
+    if (open) {
+      if ((open as OpenTxn & { committed?: boolean }).committed) {
+        throw new BurrowError('25000', 'current transaction is committed, commands ignored until end of transaction block');
+      }
+      return runExplicit(stmt, params);
+    }
+    return runImplicit(stmt, params);
+  }
+
+  return {
+    state,
+    execute,
+    async query(sql, params = []) {
+      const stmts = parse(sql);
+      const out: StatementResult[] = [];
+      for (const s of stmts) out.push(await execute(s, params));
+      return out;
+    },
+    txnStatus: () => (open ? (open.aborted ? 'E' : 'T') : 'I'),
+    close() {
+      if (open) open.txn.rollback();
+      open = null;
+    },
+    cancel() {
+      cancelled = true;
+    },
+  };
+}
+
+function varValueText(e: import('../parser/ast.js').Expr): string {
+  switch (e.kind) {
+    case 'str': return e.value;
+    case 'colRef': return e.table ? `${e.table.name}.${e.column}` : e.column;
+    case 'num': return e.text;
+    case 'bool': return e.value ? 'true' : 'false';
+    case 'unary': return e.op + varValueText(e.expr);
+    default: return formatExpr(e);
+  }
+}
