@@ -10,6 +10,7 @@ import { formatTable, passes, removeAllTempDirs, writeResults, type BenchResult,
 
 const suites = new Map<string, () => Promise<Suite>>([
   ['storage', async () => (await import('./storage.js')).storageSuite],
+  ['sql', async () => (await import('./sql.js')).sqlSuite],
 ]);
 
 function usage(): string {

@@ -86,6 +86,9 @@ function condense(rs: ReadSet): void {
 export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, historical: boolean): Txn {
   let writes = newSortedMap<Buffer | null>();
   let writeBytes = 0;
+  // Bounds of every key ever buffered (not shrunk by savepoint rollbacks): a cheap overlap test.
+  let minWrite: Buffer | null = null;
+  let maxWrite: Buffer | null = null;
   const reads: ReadSet = { points: [], spans: [] };
   let state: Txn['state'] = 'open';
 
@@ -108,7 +111,10 @@ export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, 
         { hint: 'Split the work into smaller transactions.' },
       );
     }
-    sortedSet(writes, Buffer.from(key), value === null ? null : Buffer.from(value));
+    const k = Buffer.from(key);
+    sortedSet(writes, k, value === null ? null : Buffer.from(value));
+    if (!minWrite || Buffer.compare(k, minWrite) < 0) minWrite = k;
+    if (!maxWrite || Buffer.compare(k, maxWrite) > 0) maxWrite = k;
   };
   const recordPoint = (key: Buffer): void => {
     reads.points.push(key);
@@ -173,6 +179,7 @@ export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, 
       if (!readOnly) recordPoint(key);
     },
     wroteInSpan(start, end) {
+      if (!minWrite || !maxWrite || Buffer.compare(minWrite, end) >= 0 || Buffer.compare(maxWrite, start) < 0) return false;
       for (const _ of sortedEntries(writes, { start, end })) return true;
       return false;
     },

@@ -58,13 +58,34 @@ function ownChunk<V>(m: SortedMap<V>, ci: number): Chunk<V> {
   return copy;
 }
 
+function lastKey<V>(m: SortedMap<V>): Buffer | undefined {
+  const c = m.chunks[m.chunks.length - 1]!;
+  return c.keys[c.keys.length - 1];
+}
+
 export function sortedGet<V>(m: SortedMap<V>, key: Buffer): V | undefined {
+  const last = lastKey(m);
+  if (!last || Buffer.compare(key, last) > 0) return undefined; // past the end: common for appends
   const c = m.chunks[chunkIndexFor(m, key)]!;
   const i = lowerBound(c.keys, key);
   return i < c.keys.length && c.keys[i]!.equals(key) ? c.vals[i] : undefined;
 }
 
 export function sortedSet<V>(m: SortedMap<V>, key: Buffer, val: V): void {
+  const last = lastKey(m);
+  if (last && Buffer.compare(key, last) > 0) {
+    // Append fast path (ascending inserts): one comparison instead of a binary search.
+    const ci = m.chunks.length - 1;
+    const c = ownChunk(m, ci);
+    c.keys.push(key);
+    c.vals.push(val);
+    m.size++;
+    if (c.keys.length > maxChunkEntries) {
+      const half = c.keys.length >>> 1;
+      m.chunks.push({ keys: c.keys.splice(half), vals: c.vals.splice(half), gen: m.gen });
+    }
+    return;
+  }
   const ci = chunkIndexFor(m, key);
   const c = ownChunk(m, ci);
   const i = lowerBound(c.keys, key);

@@ -41,6 +41,10 @@ export interface Catalog {
   /** Where a new object named `name` goes: its database and schema. */
   resolveTarget(txn: Txn, name: ObjectName, session: SessionNames): Promise<{ db: DatabaseDesc; schema: SchemaDesc }>;
   list(txn: Txn, parentId: number, schemaId?: number): Promise<NamespaceEntry[]>;
+  /** Increments whenever a catalog change is sequenced: cached plans compare it. */
+  version(): number;
+  /** Whether txn may use plans made against the latest catalog (see cacheable). */
+  usesLatest(txn: Txn): boolean;
 }
 
 const descSpan = indexSpan(tableLayout(descriptorTable).primary);
@@ -50,11 +54,13 @@ export function openCatalog(kv: KvDb): Catalog {
   const byId = new Map<number, Descriptor | null>();
   const byName = new Map<string, number | null>();
   let changedAt: Timestamp = zeroTimestamp;
+  let version = 0;
   kv.onCommit((keys, ts) => {
     if (keys.some(isCatalogKey)) {
       byId.clear();
       byName.clear();
       changedAt = ts;
+      version++;
     }
   });
   const cacheable = (txn: Txn): boolean =>
@@ -177,6 +183,8 @@ export function openCatalog(kv: KvDb): Catalog {
       return { db, schema };
     },
     list: (txn, parentId, schemaId) => listNamespace(txn, parentId, schemaId),
+    version: () => version,
+    usesLatest: cacheable,
   };
 }
 

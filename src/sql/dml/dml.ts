@@ -8,6 +8,7 @@ import type { DeleteStatement, Expr, InsertStatement, Returning, SelectStatement
 import type { Datum, Row } from '../types/datum.js';
 import { T } from '../types/types.js';
 import { primaryKey, tableLayout, decodePrimaryRow } from '../rowenc/table-codec.js';
+import { descriptorKey } from '../catalog/catalog-store.js';
 import { collectRows } from '../exec/basic-nodes.js';
 import { planSelect } from '../plan/build-select.js';
 import { compileBool, compileExpr, coerce } from '../plan/compile-expr.js';
@@ -57,8 +58,30 @@ function finish(tag: string, count: number, ret: { cols: OutCol[] } | null, rows
   return commandResult(tag, count);
 }
 
-export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<StatementResult> {
-  denyReadOnly(env, stmt.upsert ? 'UPSERT' : 'INSERT');
+interface InsertPlan {
+  catalogVersion: number;
+  timezone: string;
+  desc: import('../catalog/descriptor.js').TableDesc;
+  w: TableWrite;
+  targetCols: number[];
+  ret: { exprs: CExpr[]; cols: OutCol[] } | null;
+  conflict: import('../parser/ast.js').OnConflict | null;
+  updateSets: { index: number; expr: CExpr }[] | null;
+  conflictWhere: CExpr | null;
+  /** Compiled VALUES rows (DEFAULT marks a default); null when the source is a query. */
+  values: { exprs: (CExpr | typeof DEFAULT)[]; types: import('../types/types.js').SqlType[] }[] | null;
+}
+
+// Plans of INSERT statements, reused by prepared statements while the catalog is unchanged.
+const insertPlans = new WeakMap<InsertStatement, InsertPlan>();
+
+async function planInsert(stmt: InsertStatement, env: StmtEnv): Promise<InsertPlan> {
+  const cached = insertPlans.get(stmt);
+  if (cached && cached.catalogVersion === env.catalog.version() && cached.timezone === env.session.timezone && env.catalog.usesLatest(env.txn)) {
+    env.txn.recordRead(descriptorKey(cached.desc.id));
+    return cached;
+  }
+  const version = env.catalog.version();
   const pctx = env.planCtx();
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table, env.session);
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
@@ -71,15 +94,25 @@ export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<S
         return i;
       })
     : desc.columns.map((c, i) => (c.hidden || c.computeExpr ? -1 : i)).filter((i) => i >= 0);
-  const ctx = env.execCtx();
-  const tz = env.session.timezone;
   const alias = stmt.alias ?? desc.name;
   const ret = await returningExprs(stmt.returning, w, env, alias);
-  const inputRows = await insertSource(stmt, w, targetCols, env);
   const conflict = stmt.upsert ? upsertConflict(desc, targetCols) : stmt.onConflict;
   const updateSets = conflict && conflict.action.kind === 'doUpdate' ? await compileConflictSets(conflict.action.sets, w, env, alias) : null;
   const conflictWhere = conflict && conflict.action.kind === 'doUpdate' && conflict.action.where
     ? await compileBool(conflict.action.where, conflictEnv(w, env, alias)) : null;
+  const values = await compileValues(stmt, w, targetCols, env);
+  const plan: InsertPlan = { catalogVersion: version, timezone: env.session.timezone, desc, w, targetCols, ret, conflict, updateSets, conflictWhere, values };
+  if (env.catalog.usesLatest(env.txn)) insertPlans.set(stmt, plan);
+  return plan;
+}
+
+export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<StatementResult> {
+  denyReadOnly(env, stmt.upsert ? 'UPSERT' : 'INSERT');
+  const plan = await planInsert(stmt, env);
+  const { desc, w, targetCols, ret, conflict, updateSets, conflictWhere } = plan;
+  const ctx = env.execCtx();
+  const tz = env.session.timezone;
+  const inputRows = await insertSource(stmt, plan, env);
   const out: Row[] = [];
   let count = 0;
   for (const src of inputRows) {
@@ -127,43 +160,54 @@ interface SourceRow {
   types: import('../types/types.js').SqlType[];
 }
 
-async function insertSource(stmt: InsertStatement, w: TableWrite, targetCols: number[], env: StmtEnv): Promise<SourceRow[]> {
-  if (!stmt.source) return [{ values: [], types: [] }];
+async function compileValues(stmt: InsertStatement, w: TableWrite, targetCols: number[], env: StmtEnv): Promise<InsertPlan['values']> {
+  if (!stmt.source) return [];
   const body = stmt.source.body;
+  if (body.kind !== 'values' || stmt.source.orderBy.length !== 0 || stmt.source.limit) return null;
   const pctx = env.planCtx();
+  const e = { ...tableEnv(w.desc, pctx, 'VALUES'), scope: newScope([]), planSubquery: (s: SelectStatement, o: import('../plan/scope.js').Scope) => planSelect(s, pctx, { outer: o }) };
+  const out: NonNullable<InsertPlan['values']> = [];
+  for (const r of body.rows) {
+    if (r.length !== targetCols.length) {
+      throw new BurrowError('42601', `INSERT has more ${r.length > targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${r.length} expressions for ${targetCols.length} targets`);
+    }
+    const exprs: (CExpr | typeof DEFAULT)[] = [];
+    const types = [];
+    for (let j = 0; j < r.length; j++) {
+      const x: Expr = r[j]!;
+      const col = w.desc.columns[targetCols[j]!]!;
+      if (x.kind === 'default') {
+        exprs.push(DEFAULT);
+        types.push(col.type);
+        continue;
+      }
+      const c = await compileExpr(x, e, col.type);
+      exprs.push(c);
+      types.push(c.type.family === 'unknown' ? col.type : c.type);
+    }
+    out.push({ exprs, types });
+  }
+  return out;
+}
+
+async function insertSource(stmt: InsertStatement, plan: InsertPlan, env: StmtEnv): Promise<SourceRow[]> {
+  if (!stmt.source) return [{ values: [], types: [] }];
   const ctx = env.execCtx();
-  if (body.kind === 'values' && stmt.source.orderBy.length === 0 && !stmt.source.limit) {
+  if (plan.values) {
     const out: SourceRow[] = [];
-    const e = { ...tableEnv(w.desc, pctx, 'VALUES'), scope: newScope([]), planSubquery: (s: SelectStatement, o: import('../plan/scope.js').Scope) => planSelect(s, pctx, { outer: o }) };
-    // Compile each row's expressions with the target column types as hints.
-    for (const r of body.rows) {
-      if (r.length !== targetCols.length) {
-        throw new BurrowError('42601', `INSERT has more ${r.length > targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${r.length} expressions for ${targetCols.length} targets`);
-      }
+    for (const r of plan.values) {
       const values: (Datum | typeof DEFAULT)[] = [];
-      const types = [];
-      for (let j = 0; j < r.length; j++) {
-        const x: Expr = r[j]!;
-        const col = w.desc.columns[targetCols[j]!]!;
-        if (x.kind === 'default') {
-          values.push(DEFAULT);
-          types.push(col.type);
-          continue;
-        }
-        const c = await compileExpr(x, e, col.type);
-        values.push(await evalExpr(c, [], ctx));
-        types.push(c.type.family === 'unknown' ? col.type : c.type);
-      }
-      out.push({ values, types });
+      for (const x of r.exprs) values.push(x === DEFAULT ? DEFAULT : await evalExpr(x, [], ctx));
+      out.push({ values, types: r.types });
     }
     return out;
   }
-  const plan = await planSelect(stmt.source, pctx);
-  if (plan.cols.length !== targetCols.length) {
-    throw new BurrowError('42601', `INSERT has more ${plan.cols.length > targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${plan.cols.length} expressions for ${targetCols.length} targets`);
+  const sel = await planSelect(stmt.source, env.planCtx());
+  if (sel.cols.length !== plan.targetCols.length) {
+    throw new BurrowError('42601', `INSERT has more ${sel.cols.length > plan.targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${sel.cols.length} expressions for ${plan.targetCols.length} targets`);
   }
-  const types = plan.cols.map((c) => c.type);
-  return (await collectRows(plan, ctx)).map((values) => ({ values, types }));
+  const types = sel.cols.map((c) => c.type);
+  return (await collectRows(sel, ctx)).map((values) => ({ values, types }));
 }
 
 function upsertConflict(desc: import('../catalog/descriptor.js').TableDesc, targetCols: number[]) {

@@ -19,14 +19,30 @@ import type { ExecCtx } from '../plan/types.js';
 import type { SqlEngine } from '../engine.js';
 import { evalAsOf } from './as-of.js';
 import { dispatch } from './dispatch.js';
+import { planSelect } from '../plan/build-select.js';
+import { collectRows } from '../exec/basic-nodes.js';
 import { commandResult, rowsResult, type StatementResult } from './result.js';
 import { defaultVars, setVar, showVar, crdbVersion } from './session-vars.js';
 import type { SessionState, StmtEnv } from './stmt-env.js';
 
 export type TxnStatus = 'I' | 'T' | 'E';
 
+export interface PreparedStatement {
+  sql: string;
+  stmt: Statement | null;
+  /** Placeholder types inferred at prepare time (or given by the client). */
+  paramTypes: (import('../types/types.js').SqlType | undefined)[];
+  /** Result columns, when the statement returns rows and they are known without running it. */
+  columns: import('../plan/types.js').OutCol[] | null;
+  /** A cached SELECT plan and the catalog version it was made against. */
+  plan: { node: import('../plan/types.js').RelNode; catalogVersion: number } | null;
+}
+
 export interface Session {
   readonly state: SessionState;
+  /** Parses and plans once; executePrepared runs it with parameters, reusing the plan while the catalog is unchanged. */
+  prepare(sql: string, paramTypes?: (import('../types/types.js').SqlType | undefined)[]): Promise<PreparedStatement>;
+  executePrepared(ps: PreparedStatement, params: unknown[]): Promise<StatementResult>;
   /** Parses and runs every statement in sql; stops at the first error (which it throws). */
   query(sql: string, params?: unknown[]): Promise<StatementResult[]>;
   execute(stmt: Statement, params?: unknown[]): Promise<StatementResult>;
@@ -314,9 +330,97 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     return runImplicit(stmt, params);
   }
 
+  async function planPrepared(ps: PreparedStatement, txn: Txn): Promise<import('../plan/types.js').RelNode> {
+    const env = stmtEnv(txn, [], !!open);
+    const pctx = env.planCtx();
+    pctx.params.types = ps.paramTypes.slice();
+    const node = await planSelect(ps.stmt as Extract<Statement, { kind: 'select' }>, pctx);
+    ps.paramTypes = pctx.params.types;
+    ps.columns = node.cols;
+    return node;
+  }
+
+  async function prepare(sql: string, paramTypes: (import('../types/types.js').SqlType | undefined)[] = []): Promise<PreparedStatement> {
+    const stmts = parse(sql);
+    if (stmts.length > 1) throw new BurrowError('42601', 'cannot insert multiple commands into a prepared statement');
+    const stmt = stmts[0] ?? null;
+    const ps: PreparedStatement = { sql, stmt, paramTypes: paramTypes.slice(), columns: null, plan: null };
+    if (stmt && stmt.kind === 'select' && !(stmt.body.kind === 'selectClause' && stmt.body.asOf)) {
+      const txn = open && !open.aborted ? open.txn : engine.kv.begin({ readOnly: true });
+      const version = engine.catalog.version();
+      const node = await planPrepared(ps, txn);
+      if (engine.catalog.usesLatest(txn)) ps.plan = { node, catalogVersion: version };
+    } else if (stmt) {
+      ps.paramTypes = await inferParamTypes(stmt, ps.paramTypes);
+    }
+    return ps;
+  }
+
+  async function inferParamTypes(stmt: Statement, given: (import('../types/types.js').SqlType | undefined)[]): Promise<(import('../types/types.js').SqlType | undefined)[]> {
+    // Plan INSERT/UPDATE/DELETE inside a transaction that is rolled back, to learn placeholder types.
+    const types = given.slice();
+    if (stmt.kind !== 'insert' && stmt.kind !== 'update' && stmt.kind !== 'delete') return types;
+    const txn = engine.kv.begin();
+    try {
+      const env = stmtEnv(txn, new Proxy([], { get: (t, k) => (k === 'length' ? 0 : (t as unknown as Record<string | symbol, unknown>)[k]) }), false);
+      env.planCtx().params.types = types;
+      await dispatch(stmt, env).catch(() => undefined);
+      return env.planCtx().params.types;
+    } finally {
+      txn.rollback();
+    }
+  }
+
+  async function runPreparedSelect(ps: PreparedStatement, params: unknown[], txn: Txn): Promise<StatementResult> {
+    let plan = ps.plan;
+    if (!plan || plan.catalogVersion !== engine.catalog.version() || !engine.catalog.usesLatest(txn)) {
+      const version = engine.catalog.version();
+      const node = await planPrepared(ps, txn);
+      plan = engine.catalog.usesLatest(txn) ? { node, catalogVersion: version } : null;
+      ps.plan = plan;
+      if (!plan) return runPlan(node, txn, params);
+    }
+    return runPlan(plan.node, txn, params);
+  }
+
+  async function runPlan(node: import('../plan/types.js').RelNode, txn: Txn, params: unknown[]): Promise<StatementResult> {
+    const env = stmtEnv(txn, params, !!open);
+    const rows = await collectRows(node, env.execCtx());
+    return rowsResult('SELECT', node.cols, rows);
+  }
+
+  async function executePrepared(ps: PreparedStatement, params: unknown[]): Promise<StatementResult> {
+    if (!ps.stmt) return commandResult('');
+    if (!ps.plan && ps.stmt.kind !== 'select') return execute(ps.stmt, params);
+    if (ps.stmt.kind !== 'select' || (ps.stmt.body.kind === 'selectClause' && ps.stmt.body.asOf)) return execute(ps.stmt, params);
+    cancelled = false;
+    if (open) {
+      if (open.aborted) throw new BurrowError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+      try {
+        return await runPreparedSelect(ps, params, open.txn);
+      } catch (err) {
+        open.aborted = true;
+        throw err;
+      }
+    }
+    for (let attempt = 1; ; attempt++) {
+      const txn = engine.kv.begin({ readOnly: true });
+      try {
+        const r = await runPreparedSelect(ps, params, txn);
+        await txn.commit();
+        return r;
+      } catch (err) {
+        txn.rollback();
+        if (!(err instanceof BurrowError && err.code === SqlState.SerializationFailure && attempt < maxImplicitRetries)) throw err;
+      }
+    }
+  }
+
   return {
     state,
     execute,
+    prepare,
+    executePrepared,
     async query(sql, params = []) {
       const stmts = parse(sql);
       const out: StatementResult[] = [];
