@@ -11,6 +11,8 @@ import type {
 import { formatExpr } from '../parser/index.js';
 import { resolveAggregate, isAggregate } from '../builtins/aggregates.js';
 import { resolveGenerator } from '../builtins/srf.js';
+import { resolveWindow } from '../builtins/window.js';
+import { windowNode, type WindowSpecC } from '../exec/window-node.js';
 import { T, type SqlType } from '../types/types.js';
 import type { Row } from '../types/datum.js';
 import { aggregateNode, type AggSpec } from '../exec/aggregate-node.js';
@@ -395,9 +397,22 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
     uniqueAggs.forEach((a, i) => bound!.set(formatExpr(a), groupExprs.length + i));
     scope = newScope(cols, outer);
   }
-  const mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(bound ? { preScope: scope0 } : {}) });
+  let mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(bound ? { preScope: scope0 } : {}) });
   if (c.having) node = filterNode(node, await compileBool(c.having, mkEnv('HAVING')));
-  if (c.windows.length || hasWindow(c)) throw new BurrowError('0A000', 'unimplemented: window functions');
+  const windowCalls = collectWindows(c, stmt);
+  if (windowCalls.length) {
+    const specs: WindowSpecC[] = [];
+    for (const w of windowCalls) specs.push(await compileWindow(w, c, mkEnv));
+    const wcols: OutCol[] = specs.map((sp, i) => ({ name: windowCalls[i]!.name[windowCalls[i]!.name.length - 1]!, type: sp.fn.returnType, table: null, hidden: false }));
+    const cols = [...scope.cols, ...wcols];
+    node = windowNode(node, specs, cols);
+    const wbound = new Map(bound ?? []);
+    windowCalls.forEach((w, i) => wbound.set(formatExpr(w), scope.cols.length + i));
+    const grouped0 = !!bound;
+    scope = newScope(cols, outer);
+    bound = wbound;
+    mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(grouped0 ? { preScope: scope0 } : {}) });
+  }
 
   // Targets.
   const exprs: CExpr[] = [];
@@ -422,22 +437,70 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
     if (c.distinct) n = distinctNode(n);
     return n;
   }
-  return finishOrderLimit(node, scope, stmt, ctx, state, { exprs, outCols, clause: c, mkEnv, scan: grouped || c.where || c.from.length !== 1 ? undefined : from.scan });
+  return finishOrderLimit(node, scope, stmt, ctx, state, { exprs, outCols, clause: c, mkEnv, scan: grouped || c.where || c.from.length !== 1 || windowCalls.length ? undefined : from.scan });
 }
 
-function hasWindow(c: SelectClause): boolean {
-  let found = false;
+function collectWindows(c: SelectClause, stmt: SelectStatement | null): FuncCall[] {
+  const out: FuncCall[] = [];
+  const seen = new Set<string>();
   const walk = (e: unknown): void => {
-    if (found || !e || typeof e !== 'object') return;
+    if (!e || typeof e !== 'object') return;
     if ((e as { kind?: string }).kind === 'func' && (e as FuncCall).over) {
-      found = true;
+      const k = formatExpr(e as FuncCall);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(e as FuncCall);
+      }
       return;
     }
     if ((e as { kind?: string }).kind === 'select') return;
     for (const v of Object.values(e as object)) walk(v);
   };
   for (const t of c.targets) walk(t.expr);
-  return found;
+  if (stmt && stmt.body === c) for (const o of stmt.orderBy) walk(o.expr);
+  return out;
+}
+
+async function compileWindow(w: FuncCall, c: SelectClause, mkEnv: (clause: string) => CompileEnv): Promise<WindowSpecC> {
+  let spec = w.over!;
+  if (spec.refName) {
+    const named = c.windows.find((x) => x.name === spec.refName);
+    if (!named) throw new BurrowError('42704', `window "${spec.refName}" does not exist`);
+    spec = spec.bare ? named.spec : { ...named.spec, orderBy: spec.orderBy.length ? spec.orderBy : named.spec.orderBy, frame: spec.frame ?? named.spec.frame };
+  }
+  const e = mkEnv('window function');
+  const name = w.name[w.name.length - 1]!;
+  let args = w.star ? [] : await Promise.all(w.args.map((a) => compileExpr(a, e)));
+  const fn = resolveWindow(name, args.map((a) => a.type));
+  args = args.map((a, i) => coerce(a, fn.paramTypes[i] ?? a.type, e));
+  const partition = await Promise.all(spec.partitionBy.map((p) => compileExpr(p, e)));
+  const order = await Promise.all(spec.orderBy.map(async (o) => ({
+    expr: await compileExpr(o.expr, e),
+    desc: o.direction === 'DESC',
+    nullsLast: o.nulls ? (o.nulls === 'LAST') !== (o.direction === 'DESC') : false,
+  })));
+  let rows: WindowSpecC['rows'] = null;
+  if (spec.frame) {
+    if (spec.frame.mode !== 'ROWS') {
+      const unboundedStart = spec.frame.start.kind === 'unboundedPreceding';
+      const toCurrent = !spec.frame.end || spec.frame.end.kind === 'currentRow';
+      const toEnd = spec.frame.end?.kind === 'unboundedFollowing';
+      if (!(unboundedStart && (toCurrent || toEnd))) throw new BurrowError('0A000', `unimplemented: ${spec.frame.mode} frames with offsets`);
+      if (toEnd) rows = { start: null, end: null };
+    } else {
+      const bound = async (b: NonNullable<typeof spec.frame>['start'] | null, isStart: boolean): Promise<number | null> => {
+        if (!b) return 0;
+        if (b.kind === 'unboundedPreceding' || b.kind === 'unboundedFollowing') return null;
+        if (b.kind === 'currentRow') return 0;
+        const off = await compileExpr(b.offset, { ...e, scope: newScope([]) }, T.int);
+        const v = Number((await evalExpr(off, [], null as never)) as bigint);
+        void isStart;
+        return b.kind === 'preceding' ? -v : v;
+      };
+      rows = { start: await bound(spec.frame.start, true), end: await bound(spec.frame.end, false) };
+    }
+  }
+  return { fn, args, partition, order, rows, text: formatExpr(w) };
 }
 
 function resolveOrdinalOrAlias(g: Expr, c: SelectClause): Expr {
