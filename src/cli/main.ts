@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// Owns the burrow command line: dispatching to start-single-node, sql,
+// demo and version. The CLI is a client like any other: only
+// start-single-node and demo open a store, through the server module.
+
+import { parseArgs } from './flags.js';
+import { sqlCommand } from './sql-shell.js';
+import { startSingleNode } from './start.js';
+import { printVersion } from './version.js';
+
+const booleans = new Set(['insecure', 'background', 'help', 'echo-sql']);
+const aliases: Record<string, string> = { e: 'execute', f: 'file', d: 'database', u: 'user', h: 'help' };
+
+function usage(): string {
+  return [
+    'Usage: burrow <command> [flags]',
+    '',
+    'Commands:',
+    '  start-single-node   start a single-node server (--insecure --store=PATH|type=mem --listen-addr=HOST:PORT --http-addr=HOST:PORT)',
+    '  sql                 open a SQL shell or run statements (-e, -f) against a server',
+    '  version             print version information',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  let args;
+  try {
+    args = parseArgs(rest, booleans, aliases);
+  } catch (err) {
+    console.error(`ERROR: ${(err as Error).message}`);
+    return 1;
+  }
+  switch (cmd) {
+    case 'start-single-node':
+    case 'start':
+      return startSingleNode(args);
+    case 'sql':
+      return sqlCommand(args);
+    case 'version':
+      return printVersion();
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(usage());
+      return 0;
+    default:
+      console.error(`ERROR: unknown command "${cmd}"\n${usage()}`);
+      return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

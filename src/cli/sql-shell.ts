@@ -1,0 +1,158 @@
+// Owns `burrow sql`: a PostgreSQL client (node-postgres) that runs -e
+// statements, a -f file, or an interactive shell, and prints results as
+// CockroachDB's `cockroach sql` does: TSV when stdout is not a terminal, a
+// table otherwise (or --format table|tsv|csv|records|raw), `ERROR: ...` and
+// `SQLSTATE: ...` on failure with exit code 1.
+
+import fs from 'node:fs';
+import readline from 'node:readline';
+import pg from 'pg';
+import { flag, type ParsedArgs } from './flags.js';
+
+export type Format = 'table' | 'tsv' | 'csv' | 'records' | 'raw';
+
+export function connectionConfig(args: ParsedArgs): pg.ClientConfig {
+  const url = flag(args, 'url') ?? process.env.BURROW_URL ?? process.env.COCKROACH_URL;
+  const cfg: pg.ClientConfig = url ? { connectionString: url } : {};
+  const hostFlag = flag(args, 'host') ?? process.env.BURROW_HOST;
+  if (hostFlag) {
+    const [h, p] = hostFlag.split(':');
+    cfg.host = h;
+    if (p) cfg.port = Number(p);
+  } else if (!url) cfg.host = 'localhost';
+  const port = flag(args, 'port') ?? process.env.BURROW_PORT;
+  if (port) cfg.port = Number(port);
+  else if (!url && !cfg.port) cfg.port = 26257;
+  const user = flag(args, 'user') ?? process.env.BURROW_USER;
+  if (user) cfg.user = user;
+  else if (!url) cfg.user = 'root';
+  const db = flag(args, 'database') ?? process.env.BURROW_DATABASE;
+  if (db) cfg.database = db;
+  else if (!url) cfg.database = 'defaultdb';
+  cfg.types = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
+  return cfg;
+}
+
+function render(res: pg.QueryResult, format: Format): string {
+  const cols = res.fields.map((f) => f.name);
+  if (!res.fields.length) return res.command ? `${res.command}${res.command === 'INSERT' || res.command === 'UPDATE' || res.command === 'DELETE' || res.command === 'SELECT' ? ` ${res.command === 'INSERT' ? '0 ' : ''}${res.rowCount ?? 0}` : ''}` : '';
+  const rows = (res.rows as unknown as (string | null)[][]).map((r) => r.map((v) => (v === null ? 'NULL' : v)));
+  switch (format) {
+    case 'tsv':
+      return [cols.join('\t'), ...rows.map((r) => r.join('\t'))].join('\n');
+    case 'csv': {
+      const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+      return [cols.map(q).join(','), ...rows.map((r) => r.map(q).join(','))].join('\n');
+    }
+    case 'records':
+      return rows.map((r, i) => [`-[ RECORD ${i + 1} ]`, ...r.map((v, j) => `${cols[j]} | ${v}`)].join('\n')).join('\n');
+    case 'raw':
+      return rows.map((r) => r.map((v, j) => `# ${cols[j]}\n${v}`).join('\n')).join('\n');
+    case 'table': {
+      const widths = cols.map((c, j) => Math.max(c.length, ...rows.map((r) => r[j]!.length)));
+      const line = (vals: string[]) => ' ' + vals.map((v, j) => v.padEnd(widths[j]!)).join(' | ');
+      return [line(cols), '-' + widths.map((w) => '-'.repeat(w)).join('-+-') + '-', ...rows.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n');
+    }
+  }
+}
+
+function printError(err: unknown): void {
+  const e = err as { message: string; code?: string; detail?: string; hint?: string };
+  console.error(`ERROR: ${e.message}`);
+  if (e.code) console.error(`SQLSTATE: ${e.code}`);
+  if (e.detail) console.error(`DETAIL: ${e.detail}`);
+  if (e.hint) console.error(`HINT: ${e.hint}`);
+}
+
+async function runText(client: pg.Client, sql: string, format: Format): Promise<boolean> {
+  try {
+    const res = (await client.query({ text: sql, rowMode: 'array' })) as unknown as pg.QueryResult | pg.QueryResult[];
+    for (const r of Array.isArray(res) ? res : [res]) {
+      const out = render(r, format);
+      if (out) console.log(out);
+    }
+    return true;
+  } catch (err) {
+    printError(err);
+    return false;
+  }
+}
+
+const metaCommands: Record<string, (arg: string) => string> = {
+  '\\l': () => 'SHOW DATABASES',
+  '\\dt': () => 'SHOW TABLES',
+  '\\d': (arg) => (arg ? `SHOW COLUMNS FROM ${arg}` : 'SHOW TABLES'),
+  '\\du': () => 'SHOW USERS',
+};
+
+async function interactive(client: pg.Client, cfg: pg.ClientConfig, format: Format): Promise<number> {
+  const historyFile = `${process.env.HOME ?? '.'}/.burrow_sql_history`;
+  let history: string[] = [];
+  try {
+    history = fs.readFileSync(historyFile, 'utf8').split('\n').filter(Boolean).reverse().slice(0, 1000);
+  } catch {
+    history = [];
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, history, historySize: 1000, terminal: true });
+  const prompt = () => `${cfg.user ?? 'root'}@${cfg.host ?? 'localhost'}:${cfg.port ?? 26257}/${cfg.database ?? 'defaultdb'}> `;
+  console.log('#\n# Welcome to the Burrow SQL shell.\n# All statements must be terminated by a semicolon.\n# To exit, type: \\q.\n#');
+  let pending = '';
+  rl.setPrompt(prompt());
+  rl.prompt();
+  for await (const line of rl) {
+    const trimmed = line.trim();
+    if (!pending && trimmed.startsWith('\\')) {
+      const [cmd, ...rest] = trimmed.split(/\s+/);
+      if (cmd === '\\q' || cmd === 'quit' || cmd === 'exit') break;
+      if (cmd === '\\?') console.log('\\q  exit\n\\l  list databases\n\\dt list tables\n\\d [table]  describe a table\n\\du list users');
+      else if (metaCommands[cmd!]) await runText(client, metaCommands[cmd!]!(rest.join(' ')), format);
+      else console.log(`unknown command ${cmd}; type \\? for help`);
+      rl.prompt();
+      continue;
+    }
+    if (!pending && (trimmed === 'quit' || trimmed === 'exit')) break;
+    pending += (pending ? '\n' : '') + line;
+    if (trimmed.endsWith(';')) {
+      await runText(client, pending, format);
+      try {
+        fs.appendFileSync(historyFile, pending.replace(/\n/g, ' ') + '\n');
+      } catch {
+        // history is best effort
+      }
+      pending = '';
+      rl.setPrompt(prompt());
+    } else rl.setPrompt('                              -> ');
+    rl.prompt();
+  }
+  rl.close();
+  return 0;
+}
+
+export async function sqlCommand(args: ParsedArgs): Promise<number> {
+  const cfg = connectionConfig(args);
+  const requested = flag(args, 'format') as Format | undefined;
+  const format: Format = requested ?? (process.stdout.isTTY ? 'table' : 'tsv');
+  const client = new pg.Client(cfg);
+  try {
+    await client.connect();
+  } catch (err) {
+    printError(err);
+    return 1;
+  }
+  try {
+    const execs = args.flags.get('execute') ?? [];
+    const file = flag(args, 'file');
+    if (execs.length || file) {
+      const texts = [...execs, ...(file ? [fs.readFileSync(file, 'utf8')] : [])];
+      for (const t of texts) if (!(await runText(client, t, format))) return 1;
+      return 0;
+    }
+    if (!process.stdin.isTTY) {
+      const text = fs.readFileSync(0, 'utf8');
+      return (await runText(client, text, format)) ? 0 : 1;
+    }
+    return await interactive(client, cfg, format);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

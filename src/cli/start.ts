@@ -1,0 +1,69 @@
+// Owns `burrow start-single-node`: starts a server on a store and prints the
+// connection details as CockroachDB's start command does; SIGINT/SIGTERM
+// shut it down cleanly (in-flight commits finish, the store closes).
+
+import path from 'node:path';
+import { startServer } from '../server/server.js';
+import { flag, hostPort, type ParsedArgs } from './flags.js';
+import { buildInfo } from './version.js';
+
+export async function startSingleNode(args: ParsedArgs): Promise<number> {
+  const t0 = performance.now();
+  const insecure = flag(args, 'insecure') === 'true';
+  if (!insecure && !flag(args, 'certs-dir')) {
+    console.error('ERROR: cannot start a secure server without --certs-dir; use --insecure for a development server');
+    return 1;
+  }
+  if (!insecure) {
+    console.error('ERROR: TLS (--certs-dir) is not available yet; start with --insecure');
+    return 1;
+  }
+  const storeFlag = flag(args, 'store') ?? 'burrow-data';
+  const store = storeFlag === 'type=mem' || storeFlag.startsWith('type=mem') ? 'memory' : path.resolve(storeFlag.replace(/^path=/, ''));
+  const listen = hostPort(flag(args, 'listen-addr') ?? 'localhost:26257', 26257);
+  const httpAddr = hostPort(flag(args, 'http-addr') ?? 'localhost:8080', 8080);
+  let server;
+  try {
+    server = await startServer({ store, host: listen.host, port: listen.port, httpHost: httpAddr.host, httpPort: httpAddr.port, insecure });
+  } catch (err) {
+    console.error(`ERROR: ${(err as Error).message}`);
+    return 1;
+  }
+  const host = listen.host === '0.0.0.0' || listen.host === '' ? 'localhost' : listen.host;
+  const port = server.sqlAddress.port;
+  const lines = [
+    '*',
+    '* WARNING: ALL SECURITY CONTROLS HAVE BEEN DISABLED!',
+    '*',
+    '* This mode is intended for non-production testing only.',
+    '*',
+    `* - Any user, even root, can log in without providing a password.`,
+    `* - Any user, connecting as root, can read or write any data in your cluster.`,
+    '*',
+    `Burrow node starting at ${new Date().toISOString()} (took ${((performance.now() - t0) / 1000).toFixed(1)}s)`,
+    `build:               ${buildInfo()}`,
+    `webui:               http://${httpAddr.host}:${server.httpAddress?.port ?? httpAddr.port}`,
+    `sql:                 postgresql://root@${host}:${port}/defaultdb?sslmode=disable`,
+    `sql (JDBC):          jdbc:postgresql://${host}:${port}/defaultdb?sslmode=disable&user=root`,
+    `RPC client flags:    burrow <client cmd> --host=${host}:${port} --insecure`,
+    `store[0]:            ${store === 'memory' ? 'type=mem' : `path=${store}`}`,
+    `storage engine:      ${store === 'memory' ? 'memory' : 'lmdb'}`,
+    `status:              ${'initialized new cluster'}`,
+    `nodeID:              1`,
+  ];
+  console.log(lines.join('\n'));
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      console.error('initiating graceful shutdown of server');
+      void server.stop().then(() => {
+        console.error('server drained and shutdown completed');
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}

@@ -1,0 +1,315 @@
+// Owns one client connection speaking PostgreSQL protocol 3.0: the startup
+// handshake (SSL/GSSENC refused with 'N', CancelRequest), authentication
+// (trust in insecure mode), the simple and extended query protocols
+// (Parse/Bind/Describe/Execute with row limits and portal suspension, Sync,
+// Close, Flush), error recovery (skip to Sync), and ReadyForQuery with the
+// session's transaction status. Statements are handed to a SQL session; this
+// file executes nothing itself.
+//
+// Limits: a message larger than maxMessageBytes gets an error and the
+// connection closes; input is processed one message at a time.
+
+import type { Socket } from 'node:net';
+import { BurrowError, toBurrowError } from '../util/errors.js';
+import type { SqlEngine } from '../sql/engine.js';
+import type { PreparedStatement, Session } from '../sql/session/session.js';
+import type { StatementResult } from '../sql/session/result.js';
+import { commandTag } from '../sql/session/result.js';
+import { typeFromOid, typeLen, typeOid, T, type SqlType } from '../sql/types/types.js';
+import type { OutCol } from '../sql/plan/types.js';
+import { crdbVersion, serverVersion } from '../sql/session/session-vars.js';
+import {
+  Reader, authOk, backendKeyData, bindComplete, cancelRequestCode, closeComplete, commandComplete, dataRow,
+  emptyQueryResponse, errorOrNotice, gssEncRequestCode, maxMessageBytes, maxStartupBytes, noData, parameterDescription,
+  parameterStatus, parseComplete, portalSuspended, protocolError, protocolVersion3, readyForQuery, rowDescription,
+  sslRequestCode, type FieldDesc,
+} from './messages.js';
+import { decodeBinary, encodeBinary, encodeText } from './value-format.js';
+
+export interface ConnectionHooks {
+  engine: SqlEngine;
+  /** Registers the connection for cancellation; returns [pid, secret]. */
+  register(cancel: () => void): [number, number];
+  unregister(pid: number): void;
+  cancel(pid: number, secret: number): void;
+  insecure: boolean;
+}
+
+interface Portal {
+  ps: PreparedStatement;
+  params: unknown[];
+  resultFormats: number[];
+  result: StatementResult | null;
+  sent: number;
+  described: boolean;
+}
+
+function fieldsOf(cols: OutCol[], formats: number[]): FieldDesc[] {
+  return cols.map((c, i) => ({
+    name: c.name,
+    tableOid: 0,
+    column: 0,
+    typeOid: typeOid(c.type),
+    typeLen: typeLen(c.type),
+    typeMod: -1,
+    format: formats.length === 0 ? 0 : formats.length === 1 ? formats[0]! : formats[i] ?? 0,
+  }));
+}
+
+export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
+  let buf: Buffer = Buffer.alloc(0);
+  let startupDone = false;
+  let session: Session | null = null;
+  let pid = 0;
+  const statements = new Map<string, PreparedStatement>();
+  const portals = new Map<string, Portal>();
+  let skipToSync = false;
+  let queue: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const send = (b: Buffer): void => {
+    if (!closed) socket.write(b);
+  };
+  const sendError = (err: unknown, severity: 'ERROR' | 'FATAL' = 'ERROR'): void => {
+    const e = toBurrowError(err);
+    send(errorOrNotice('E', { severity, code: e.code, message: e.message, detail: e.detail, hint: e.hint, position: (e as { position?: number }).position }));
+  };
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    session?.close();
+    if (pid) hooks.unregister(pid);
+    socket.end();
+  };
+
+  socket.on('data', (chunk: Buffer) => {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    queue = queue.then(drain).catch((err) => {
+      sendError(err, 'FATAL');
+      close();
+    });
+  });
+  socket.on('error', () => close());
+  socket.on('close', () => close());
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      if (closed) return;
+      if (!startupDone) {
+        if (buf.length < 4) return;
+        const len = buf.readInt32BE(0);
+        if (len < 8 || len > maxStartupBytes) throw protocolError(`startup packet of ${len} bytes`);
+        if (buf.length < len) return;
+        const body = buf.subarray(4, len);
+        buf = buf.subarray(len);
+        await startup(new Reader(Buffer.from(body)));
+        continue;
+      }
+      if (buf.length < 5) return;
+      const type = String.fromCharCode(buf[0]!);
+      const len = buf.readInt32BE(1);
+      if (len < 4) throw protocolError(`message length ${len}`);
+      if (len > maxMessageBytes) {
+        throw new BurrowError('08P01', `message size ${len} bytes exceeds the maximum of ${maxMessageBytes} bytes`);
+      }
+      if (buf.length < 1 + len) return;
+      const body = Buffer.from(buf.subarray(5, 1 + len));
+      buf = buf.subarray(1 + len);
+      await handle(type, new Reader(body));
+    }
+  }
+
+  async function startup(r: Reader): Promise<void> {
+    const code = r.int32();
+    if (code === sslRequestCode || code === gssEncRequestCode) {
+      socket.write('N');
+      return;
+    }
+    if (code === cancelRequestCode) {
+      hooks.cancel(r.int32(), r.int32());
+      close();
+      return;
+    }
+    if (code !== protocolVersion3) {
+      throw new BurrowError('08P01', `unsupported frontend protocol ${code >> 16}.${code & 0xffff}: server supports 3.0`);
+    }
+    const params = new Map<string, string>();
+    while (r.remaining() > 1) {
+      const k = r.cstring();
+      if (!k) break;
+      params.set(k, r.cstring());
+    }
+    const user = (params.get('user') ?? 'root').toLowerCase();
+    const database = params.get('database') ?? 'defaultdb';
+    if (!hooks.insecure) throw new BurrowError('28000', 'password authentication is not available yet: start the server with --insecure');
+    session = hooks.engine.newSession(user, database);
+    const appName = params.get('application_name');
+    if (appName) session.state.applicationName = appName;
+    startupDone = true;
+    const [p, secret] = hooks.register(() => session?.cancel());
+    pid = p;
+    send(authOk());
+    for (const [k, v] of [
+      ['server_version', serverVersion], ['server_encoding', 'UTF8'], ['client_encoding', 'UTF8'], ['DateStyle', 'ISO, MDY'],
+      ['IntervalStyle', 'postgres'], ['TimeZone', 'UTC'], ['integer_datetimes', 'on'], ['standard_conforming_strings', 'on'],
+      ['application_name', appName ?? ''], ['crdb_version', crdbVersion], ['is_superuser', 'on'], ['session_authorization', user],
+    ] as const) send(parameterStatus(k, v));
+    send(backendKeyData(p, secret));
+    send(readyForQuery('I'));
+  }
+
+  async function handle(type: string, r: Reader): Promise<void> {
+    const s = session!;
+    if (type === 'X') return close();
+    if (type === 'S') {
+      skipToSync = false;
+      send(readyForQuery(s.txnStatus()));
+      return;
+    }
+    if (type === 'H') return;
+    if (skipToSync && type !== 'Q') return;
+    try {
+      switch (type) {
+        case 'Q': return await simpleQuery(s, r.cstring());
+        case 'P': return await parse(s, r);
+        case 'B': return bind(r);
+        case 'D': return await describe(s, r);
+        case 'E': return await execute(s, r);
+        case 'C': {
+          const kind = String.fromCharCode(r.byte());
+          const name = r.cstring();
+          if (kind === 'S') statements.delete(name);
+          else portals.delete(name);
+          send(closeComplete());
+          return;
+        }
+        case 'd': case 'c': case 'f':
+          return; // COPY data outside COPY: ignored, as PostgreSQL does
+        default:
+          throw protocolError(`unknown message type ${JSON.stringify(type)}`);
+      }
+    } catch (err) {
+      sendError(err);
+      if (type !== 'Q') skipToSync = true;
+      else send(readyForQuery(s.txnStatus()));
+    }
+  }
+
+  function sendResult(res: StatementResult, formats: number[], from = 0, maxRows = 0, withDescription = true): boolean {
+    const tz = session!.state.timezone;
+    for (const n of res.notices) send(errorOrNotice('N', { severity: 'NOTICE', code: '00000', message: n }));
+    if (res.columns) {
+      if (withDescription) send(rowDescription(fieldsOf(res.columns, formats)));
+      const types = res.columns.map((c) => c.type);
+      const fmt = (i: number): number => (formats.length === 0 ? 0 : formats.length === 1 ? formats[0]! : formats[i] ?? 0);
+      const end = maxRows > 0 ? Math.min(res.rows.length, from + maxRows) : res.rows.length;
+      for (let i = from; i < end; i++) {
+        const row = res.rows[i]!;
+        send(dataRow(row.map((d, j) => (d === null ? null : fmt(j) === 1 ? encodeBinary(d, types[j]!, tz) : encodeText(d, types[j]!, tz)))));
+      }
+      if (end < res.rows.length) return false;
+      send(commandComplete(res.columns && res.tag === 'SELECT' ? `SELECT ${res.rows.length}` : commandTag(res)));
+      return true;
+    }
+    send(commandComplete(commandTag(res)));
+    return true;
+  }
+
+  async function simpleQuery(s: Session, sql: string): Promise<void> {
+    if (sql.trim() === '' || /^\s*;*\s*$/.test(sql)) {
+      send(emptyQueryResponse());
+      send(readyForQuery(s.txnStatus()));
+      return;
+    }
+    const { parse: parseSql } = await import('../sql/parser/index.js');
+    try {
+      const stmts = parseSql(sql);
+      if (stmts.length === 0) send(emptyQueryResponse());
+      for (const st of stmts) sendResult(await s.execute(st, []), []);
+    } catch (err) {
+      sendError(err);
+    }
+    send(readyForQuery(s.txnStatus()));
+  }
+
+  async function parse(s: Session, r: Reader): Promise<void> {
+    const name = r.cstring();
+    const sql = r.cstring();
+    const n = r.int16();
+    const types: (SqlType | undefined)[] = [];
+    for (let i = 0; i < n; i++) {
+      const oid = r.int32();
+      types.push(oid === 0 ? undefined : typeFromOid(oid) ?? T.string);
+    }
+    const ps = await s.prepare(sql, types);
+    statements.set(name, ps);
+    send(parseComplete());
+  }
+
+  function bind(r: Reader): void {
+    const portal = r.cstring();
+    const stmt = r.cstring();
+    const ps = statements.get(stmt);
+    if (!ps) throw new BurrowError('26000', `prepared statement "${stmt}" does not exist`);
+    const nf = r.int16();
+    const formats: number[] = [];
+    for (let i = 0; i < nf; i++) formats.push(r.int16());
+    const np = r.int16();
+    const params: unknown[] = [];
+    for (let i = 0; i < np; i++) {
+      const len = r.int32();
+      if (len === -1) {
+        params.push(null);
+        continue;
+      }
+      const raw = r.bytes(len);
+      const f = nf === 0 ? 0 : nf === 1 ? formats[0]! : formats[i] ?? 0;
+      const t = ps.paramTypes[i];
+      params.push(f === 1 ? decodeBinary(Buffer.from(raw), t ?? T.bytes, session!.state.timezone) : raw.toString('utf8'));
+    }
+    const nr = r.int16();
+    const resultFormats: number[] = [];
+    for (let i = 0; i < nr; i++) resultFormats.push(r.int16());
+    portals.set(portal, { ps, params, resultFormats, result: null, sent: 0, described: false });
+    send(bindComplete());
+  }
+
+  async function describe(s: Session, r: Reader): Promise<void> {
+    const kind = String.fromCharCode(r.byte());
+    const name = r.cstring();
+    if (kind === 'S') {
+      const ps = statements.get(name);
+      if (!ps) throw new BurrowError('26000', `prepared statement "${name}" does not exist`);
+      send(parameterDescription(ps.paramTypes.map((t) => (t ? typeOid(t) : 25))));
+      send(ps.columns ? rowDescription(fieldsOf(ps.columns, [])) : noData());
+      return;
+    }
+    const p = portals.get(name);
+    if (!p) throw new BurrowError('34000', `portal "${name}" does not exist`);
+    // Run the statement now so its result columns are known; Execute sends the rows.
+    if (!p.result) p.result = await s.executePrepared(p.ps, p.params);
+    p.described = true;
+    send(p.result.columns ? rowDescription(fieldsOf(p.result.columns, p.resultFormats)) : noData());
+  }
+
+  async function execute(s: Session, r: Reader): Promise<void> {
+    const name = r.cstring();
+    const maxRows = r.int32();
+    const p = portals.get(name);
+    if (!p) throw new BurrowError('34000', `portal "${name}" does not exist`);
+    if (!p.ps.stmt) {
+      send(emptyQueryResponse());
+      return;
+    }
+    if (!p.result) p.result = await s.executePrepared(p.ps, p.params);
+    const done = sendResult(p.result, p.resultFormats, p.sent, maxRows, false);
+    if (done) {
+      p.sent = p.result.rows.length;
+      p.result = p.ps.stmt.kind === 'select' ? null : p.result;
+      if (p.result === null) p.sent = 0;
+    } else {
+      p.sent += maxRows;
+      send(portalSuspended());
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// End to end: the built CLI starts a real server; node-postgres (simple and
+// prepared queries, errors with SQLSTATE, transaction status) and psql talk
+// to it; SIGTERM shuts it down cleanly.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { removeDir, tempDir } from '../support/stores.js';
+import { cliPath, startServerProcess } from '../support/server-process.js';
+
+const exec = promisify(execFile);
+const hasPsql = spawnSync('psql', ['--version']).status === 0;
+
+test('node-postgres and psql against a real server process', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const server = await startServerProcess(dir);
+  try {
+    assert.match(server.output(), /sql:\s+postgresql:\/\/root@127\.0\.0\.1:\d+\/defaultdb\?sslmode=disable/);
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    await c.query('CREATE TABLE accounts (id INT PRIMARY KEY, balance DECIMAL NOT NULL, owner STRING)');
+    const ins = await c.query('INSERT INTO accounts VALUES (1, 100.50, $1), (2, 20, $2)', ['ann', 'bo']);
+    assert.equal(ins.command, 'INSERT');
+    assert.equal(ins.rowCount, 2);
+    const sel = await c.query({ name: 'byid', text: 'SELECT id, balance, owner FROM accounts WHERE id = $1', values: [1] });
+    assert.deepEqual(sel.rows, [{ id: '1', balance: '100.50', owner: 'ann' }]);
+    const again = await c.query({ name: 'byid', text: 'SELECT id, balance, owner FROM accounts WHERE id = $1', values: [2] });
+    assert.deepEqual(again.rows, [{ id: '2', balance: '20', owner: 'bo' }]);
+    await assert.rejects(c.query('INSERT INTO accounts VALUES (1, 1, NULL)'), (err: Error & { code?: string; detail?: string }) => {
+      assert.equal(err.code, '23505');
+      assert.equal(err.message, 'duplicate key value violates unique constraint "accounts_pkey"');
+      assert.equal(err.detail, 'Key (id)=(1) already exists.');
+      return true;
+    });
+    await c.query('BEGIN');
+    await c.query('UPDATE accounts SET balance = balance - 10 WHERE id = 1');
+    await assert.rejects(c.query('SELECT 1/0'), /division by zero/);
+    await assert.rejects(c.query('SELECT 1'), (err: Error & { code?: string }) => err.code === '25P02');
+    await c.query('ROLLBACK');
+    assert.deepEqual((await c.query('SELECT balance FROM accounts WHERE id = 1')).rows, [{ balance: '100.50' }]);
+    await c.end();
+
+    const cli = await exec(process.execPath, [cliPath, 'sql', '--insecure', `--url=${server.url}`, '-e', 'SELECT id, owner FROM accounts ORDER BY id']);
+    assert.equal(cli.stdout, 'id\towner\n1\tann\n2\tbo\n');
+    await assert.rejects(exec(process.execPath, [cliPath, 'sql', `--url=${server.url}`, '-e', 'SELECT * FROM nope']), (err: { stderr: string; code: number }) => {
+      assert.equal(err.code, 1);
+      assert.match(err.stderr, /^ERROR: relation "nope" does not exist\nSQLSTATE: 42P01\n/);
+      return true;
+    });
+
+    if (hasPsql) {
+      const out = await exec('psql', [server.url, '-X', '-A', '-t', '-c', 'SELECT owner FROM accounts ORDER BY id']);
+      assert.equal(out.stdout, 'ann\nbo\n');
+    }
+  } finally {
+    const code = await server.stop('SIGTERM');
+    assert.equal(code, 0, server.output());
+    removeDir(dir);
+  }
+});
