@@ -78,8 +78,34 @@ function colDesc(id: number, def: ColumnDef): { col: ColumnDesc; pk: boolean; un
   return { col, pk, unique, check, ref };
 }
 
+async function createTableAs(stmt: CreateTableStatement, env: StmtEnv): Promise<StatementResult> {
+  const { planSelect } = await import('../plan/build-select.js');
+  const { collectRows } = await import('../exec/basic-nodes.js');
+  const { insertRow } = await import('../dml/row-writer.js');
+  const plan = await planSelect(stmt.asSelect!, env.planCtx());
+  const rows = await collectRows(plan, env.execCtx());
+  const cols = plan.cols.filter((c) => !c.hidden);
+  const typeRef = (t: import('../types/types.js').SqlType) => ({ name: typeName(t).replace(/\(.*$/, '').replace('[]', ''), params: [], arrayDims: t.family === 'array' ? 1 : 0, userDefined: null });
+  const defs = cols.map((c, i) => ({
+    kind: 'columnDef' as const,
+    name: stmt.asColumns[i] ?? c.name,
+    type: c.type.family === 'unknown' ? { name: 'STRING', params: [], arrayDims: 0, userDefined: null } : typeRef(c.type.family === 'array' ? c.type.elem! : c.type),
+    constraints: [],
+  }));
+  await execCreateTable({ ...stmt, asSelect: null, defs }, env);
+  if (stmt.ifNotExists && (await env.catalog.findTable(env.txn, stmt.name, env.session))?.desc.columns.length !== defs.length + 1) {
+    return commandResult('CREATE TABLE AS');
+  }
+  const { desc } = await env.catalog.resolveTable(env.txn, stmt.name, env.session);
+  for (const r of rows) {
+    const full = [...cols.map((_, i) => r[plan.cols.indexOf(cols[i]!)]!), env.evalCtx.uniqueRowId()];
+    await insertRow(env.txn, desc, full, env.session.timezone);
+  }
+  return { ...commandResult('SELECT', rows.length) };
+}
+
 export async function execCreateTable(stmt: CreateTableStatement, env: StmtEnv): Promise<StatementResult> {
-  if (stmt.asSelect) throw new BurrowError('0A000', 'unimplemented: CREATE TABLE ... AS');
+  if (stmt.asSelect) return createTableAs(stmt, env);
   const { db, schema } = await env.catalog.resolveTarget(env.txn, stmt.name, env.session);
   const existing = await env.catalog.lookup(env.txn, db.id, schema.id, stmt.name.name);
   if (existing !== undefined) {

@@ -16,7 +16,7 @@ import { windowNode, type WindowSpecC } from '../exec/window-node.js';
 import { T, type SqlType } from '../types/types.js';
 import type { Row } from '../types/datum.js';
 import { aggregateNode, type AggSpec } from '../exec/aggregate-node.js';
-import { filterNode, limitNode, projectNode, valuesNode } from '../exec/basic-nodes.js';
+import { filterNode, limitNode, projectNode, rowsNode, valuesNode } from '../exec/basic-nodes.js';
 import { joinNode, setOpNode, type JoinKind } from '../exec/join-nodes.js';
 import { distinctNode, sortNode, type SortKey } from '../exec/sort-nodes.js';
 import { scanNode, type ScanSpec } from '../exec/scan-node.js';
@@ -197,8 +197,16 @@ async function planSource(src: TableSource, ctx: PlanCtx, outer: Scope | null, s
       return planJoin(src, ctx, outer, state);
     case 'funcSource':
       return planFuncSource(src, ctx, outer, state);
-    case 'statementSource':
-      throw new BurrowError('0A000', 'unimplemented: statements as row sources ([SHOW ...])');
+    case 'statementSource': {
+      if (!ctx.runStatement) throw new BurrowError('0A000', 'unimplemented: statements as row sources here');
+      const inner = src.statement.kind === 'explain' || src.statement.kind.startsWith('show') || src.statement.kind === 'select';
+      if (!inner) throw new BurrowError('0A000', `unimplemented: ${src.statement.kind} as a row source`);
+      const r = await ctx.runStatement(src.statement);
+      const alias = src.alias?.name ?? null;
+      const cols = r.cols.map((c, i) => ({ ...c, name: src.alias?.columns[i] ?? c.name, table: alias, hidden: false }));
+      const node = rowsNode(cols, r.rows, 'statement source');
+      return { node, scope: newScope(cols, outer) };
+    }
   }
 }
 

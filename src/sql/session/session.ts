@@ -126,6 +126,10 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
           params: { types: [] },
           ctes: new Map(),
           virtualTable: engine.virtualTable,
+          runStatement: async (st) => {
+            const r = await dispatch(st, stmtEnv(txn, params, explicit));
+            return { cols: r.columns ?? [], rows: r.rows };
+          },
         }),
       execCtx: () => (execCtx ??= { txn, evalCtx, outer: [], cancelled: () => cancelled }),
     };
