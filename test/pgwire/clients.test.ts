@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import net from 'node:net';
 import pg from 'pg';
 import { removeDir, tempDir } from '../support/stores.js';
 import { cliPath, startServerProcess } from '../support/server-process.js';
@@ -57,6 +58,37 @@ test('node-postgres and psql against a real server process', { timeout: 60_000 }
   } finally {
     const code = await server.stop('SIGTERM');
     assert.equal(code, 0, server.output());
+    removeDir(dir);
+  }
+});
+
+test('a CancelRequest stops the running statement', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const server = await startServerProcess(dir);
+  try {
+    const c = new pg.Client({ connectionString: server.url });
+    await c.connect();
+    const started = Date.now();
+    const running = c.query('SELECT count(*) FROM generate_series(1, 1000000000)');
+    await new Promise((r) => setTimeout(r, 300));
+    // A CancelRequest on a new connection, carrying the target's process ID and secret key.
+    const key = c as unknown as { processID: number; secretKey: number };
+    const msg = Buffer.alloc(16);
+    msg.writeInt32BE(16, 0);
+    msg.writeInt32BE(80877102, 4);
+    msg.writeInt32BE(key.processID, 8);
+    msg.writeInt32BE(key.secretKey, 12);
+    await new Promise<void>((resolve) => {
+      const s = net.connect(server.port, '127.0.0.1', () => s.end(msg));
+      s.on('close', () => resolve());
+      s.on('error', () => resolve());
+    });
+    await assert.rejects(running, (err: Error & { code?: string }) => err.code === '57014');
+    assert.ok(Date.now() - started < 20_000);
+    assert.deepEqual((await c.query('SELECT 1 AS one')).rows, [{ one: '1' }]);
+    await c.end();
+  } finally {
+    await server.stop();
     removeDir(dir);
   }
 });

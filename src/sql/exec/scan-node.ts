@@ -11,7 +11,7 @@ import {
   decodePrimaryRow, decodeSecondaryRow, primaryKey, tableLayout, type IndexLayout, type TableLayout,
 } from '../rowenc/table-codec.js';
 import { encodeKeyDatum } from '../rowenc/key-codec.js';
-import { batchRows, evalExpr, type CExpr, type ExecCtx, type OutCol, type RelNode } from '../plan/types.js';
+import { batchRows, checkpoint, evalExpr, type CExpr, type ExecCtx, type OutCol, type RelNode } from '../plan/types.js';
 
 /** Constraints on an index's leading columns: equality value lists, then an optional range. */
 export interface IndexConstraint {
@@ -152,6 +152,7 @@ export function scanNode(spec: ScanSpec): RelNode {
       const ordered = spec.reverse ? [...spans].reverse() : spans;
       for (const span of ordered) {
         for await (const page of ctx.txn.scan(span.start, span.end, { reverse: spec.reverse, limit: left === Infinity ? undefined : left, pageRows: Math.min(batchRows * 4, left) })) {
+          await checkpoint(ctx);
           let rows: Row[];
           if (spec.indexPos === 0) rows = page.map((kv) => decodePrimaryRow(l, kv.key, kv.value));
           else {

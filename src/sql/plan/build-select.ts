@@ -24,7 +24,7 @@ import { compileBool, compileExpr, coerce, unifyTypes, type CompileEnv } from '.
 import { chooseIndex } from './index-select.js';
 import type { PlanCtx } from './plan-ctx.js';
 import { newScope, resolveColumn, tableColumns, type Scope } from './scope.js';
-import { evalExpr, syncExpr, type CExpr, type OutCol, type RelNode } from './types.js';
+import { checkpoint, evalExpr, syncExpr, type CExpr, type OutCol, type RelNode } from './types.js';
 
 interface Built {
   node: RelNode;
@@ -235,6 +235,7 @@ async function planFuncSource(src: Extract<TableSource, { kind: 'funcSource' }>,
       let n = 0;
       for (const r of g.fn(vals, c.evalCtx)) {
         n++;
+        if ((n & 0x3ff) === 0) await checkpoint(c);
         batch.push(src.ordinality ? [...r, BigInt(n)] : r);
         if (batch.length >= 256) {
           yield batch;

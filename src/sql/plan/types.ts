@@ -29,6 +29,29 @@ export interface ExecCtx {
   cancelled: () => boolean;
 }
 
+const yieldEveryMs = 20;
+let lastYieldMs = performance.now();
+
+/**
+ * Lets the event loop run (other connections, cancel requests, timers) when
+ * this process has been busy for a while; throws 57014 when cancelled.
+ * Long-running operators call it once per batch.
+ */
+export async function checkpoint(ctx: ExecCtx): Promise<void> {
+  if (ctx.cancelled()) {
+    const { BurrowError } = await import('../../util/errors.js');
+    throw new BurrowError('57014', 'query execution canceled');
+  }
+  const now = performance.now();
+  if (now - lastYieldMs < yieldEveryMs) return;
+  await new Promise((r) => setImmediate(r));
+  lastYieldMs = performance.now();
+  if (ctx.cancelled()) {
+    const { BurrowError } = await import('../../util/errors.js');
+    throw new BurrowError('57014', 'query execution canceled');
+  }
+}
+
 export interface ExplainNode {
   name: string;
   details: string[];
