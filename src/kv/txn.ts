@@ -19,7 +19,7 @@ import { timestampToDecimalString } from '../util/hlc.js';
 import { keyAfter } from '../storage/mvcc-read.js';
 import type { MvccRow } from '../storage/mvcc-read.js';
 import {
-  newSortedMap, sortedEntries, sortedGet, sortedSet, sortedSnapshot, type SortedMap,
+  newSortedMap, sortedEntries, sortedFork, sortedGet, sortedSet, sortedSnapshot, type SortedMap,
 } from '../storage/sorted-map.js';
 import type { KvDbInternals } from './db.js';
 
@@ -186,7 +186,7 @@ export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, 
     savepoint: () => ({ writes: sortedSnapshot(writes), writeBytes }),
     rollbackTo(sp) {
       checkOpen();
-      writes = sortedSnapshot(sp.writes);
+      writes = sortedFork(sp.writes);
       writeBytes = sp.writeBytes;
     },
     hasWrites: () => writes.size > 0,

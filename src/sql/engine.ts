@@ -11,6 +11,7 @@ import type { ObjectName } from './parser/ast.js';
 import type { PlanCtx } from './plan/plan-ctx.js';
 import type { RelNode } from './plan/types.js';
 import { newSession, type Session } from './session/session.js';
+import { registerPrivilegeHandlers } from './privilege/register.js';
 
 export type VirtualTableResolver = (name: ObjectName, ctx: PlanCtx) => Promise<RelNode | undefined>;
 
@@ -26,6 +27,7 @@ export interface SqlEngine {
 }
 
 export async function openSqlEngine(store: Store): Promise<SqlEngine> {
+  registerPrivilegeHandlers();
   const kv = openKv(store);
   await bootstrapCatalog(kv);
   const catalog = openCatalog(kv);

@@ -6,7 +6,7 @@
 import type { Engine, EngineEntry, EngineRange, EngineReader, EngineSnapshot, EngineWriter } from './engine.js';
 import { checkEngineKey } from './engine-limits.js';
 import {
-  newSortedMap, sortedDelete, sortedEntries, sortedGet, sortedSet, sortedSnapshot, type SortedMap,
+  newSortedMap, sortedDelete, sortedEntries, sortedFork, sortedGet, sortedSet, sortedSnapshot, type SortedMap,
 } from './sorted-map.js';
 
 function readerOver(m: () => SortedMap<Buffer>): EngineReader {
@@ -48,8 +48,7 @@ export function openMemoryEngine(): Engine {
     try {
       apply(writer);
     } catch (err) {
-      map = before;
-      map.gen++;
+      map = sortedFork(before);
       throw err;
     }
   }

@@ -8,6 +8,9 @@
 // map), ordered, and each holds at most maxChunkEntries keys.
 
 const maxChunkEntries = 512;
+// Generations come from one counter, so a map or fork never shares its
+// generation with chunks it does not own.
+let nextGen = 1;
 
 interface Chunk<V> {
   keys: Buffer[];
@@ -22,7 +25,8 @@ export interface SortedMap<V> {
 }
 
 export function newSortedMap<V>(): SortedMap<V> {
-  return { chunks: [{ keys: [], vals: [], gen: 0 }], gen: 0, size: 0 };
+  const gen = nextGen++;
+  return { chunks: [{ keys: [], vals: [], gen }], gen, size: 0 };
 }
 
 function chunkIndexFor<V>(m: SortedMap<V>, key: Buffer): number {
@@ -119,8 +123,13 @@ export function sortedDelete<V>(m: SortedMap<V>, key: Buffer): boolean {
 /** A copy-on-write snapshot: later writes to m do not show in it. */
 export function sortedSnapshot<V>(m: SortedMap<V>): SortedMap<V> {
   const snap: SortedMap<V> = { chunks: m.chunks.slice(), gen: m.gen, size: m.size };
-  m.gen++;
+  m.gen = nextGen++;
   return snap;
+}
+
+/** A writable copy of m (m itself stays unchanged): copy-on-write as with snapshots. */
+export function sortedFork<V>(m: SortedMap<V>): SortedMap<V> {
+  return { chunks: m.chunks.slice(), gen: nextGen++, size: m.size };
 }
 
 export function sortedClear<V>(m: SortedMap<V>): void {

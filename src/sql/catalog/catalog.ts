@@ -11,7 +11,7 @@
 import type { KvDb } from '../../kv/db.js';
 import type { Txn } from '../../kv/txn.js';
 import { BurrowError } from '../../util/errors.js';
-import { compareTimestamps, zeroTimestamp, type Timestamp } from '../../util/hlc.js';
+import { compareTimestamps, type Timestamp } from '../../util/hlc.js';
 import type { ObjectName } from '../parser/ast.js';
 import { descriptorKey, isCatalogKey, listNamespace, lookupId, namespaceKey, readDescriptor, type NamespaceEntry } from './catalog-store.js';
 import type { DatabaseDesc, Descriptor, SchemaDesc, TableDesc } from './descriptor.js';
@@ -53,7 +53,9 @@ const nsSpan = indexSpan(tableLayout(namespaceTable).primary);
 export function openCatalog(kv: KvDb): Catalog {
   const byId = new Map<number, Descriptor | null>();
   const byName = new Map<string, number | null>();
-  let changedAt: Timestamp = zeroTimestamp;
+  // Nothing before this moment is known to be in the cache's state: reads older
+  // than it (AS OF SYSTEM TIME after a restart) go through their transaction.
+  let changedAt: Timestamp = kv.store.clock.now();
   let version = 0;
   kv.onCommit((keys, ts) => {
     if (keys.some(isCatalogKey)) {

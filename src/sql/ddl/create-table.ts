@@ -4,6 +4,7 @@
 // primary key when none is given, SERIAL defaults, and foreign key back
 // references on the referenced tables, all in the statement's transaction.
 
+import { requirePrivilege } from '../privilege/check.js';
 import { BurrowError } from '../../util/errors.js';
 import type { ColumnDef, CreateTableStatement, Expr, IndexElem } from '../parser/ast.js';
 import { formatExpr } from '../parser/index.js';
@@ -107,6 +108,7 @@ async function createTableAs(stmt: CreateTableStatement, env: StmtEnv): Promise<
 export async function execCreateTable(stmt: CreateTableStatement, env: StmtEnv): Promise<StatementResult> {
   if (stmt.asSelect) return createTableAs(stmt, env);
   const { db, schema } = await env.catalog.resolveTarget(env.txn, stmt.name, env.session);
+  await requirePrivilege(env, schema, 'CREATE');
   const existing = await env.catalog.lookup(env.txn, db.id, schema.id, stmt.name.name);
   if (existing !== undefined) {
     if (stmt.ifNotExists) return commandResult('CREATE TABLE');

@@ -4,6 +4,7 @@
 // Dropped tables become unreachable at once (namespace entry removed,
 // descriptor marked dropped); their data stays as MVCC history until GC.
 
+import { requireCreateDatabase, requireOwnership, requirePrivilege } from '../privilege/check.js';
 import { BurrowError } from '../../util/errors.js';
 import type {
   AlterTableStatement, CreateDatabaseStatement, CreateIndexStatement, CreateSchemaStatement, DropDatabaseStatement,
@@ -38,6 +39,7 @@ async function forEachRow(env: StmtEnv, t: TableDesc, fn: (row: Row) => void | P
 }
 
 export async function execCreateDatabase(stmt: CreateDatabaseStatement, env: StmtEnv): Promise<StatementResult> {
+  await requireCreateDatabase(env);
   if (await env.catalog.lookup(env.txn, 0, 0, stmt.name) !== undefined) {
     if (stmt.ifNotExists) return commandResult('CREATE DATABASE');
     throw new BurrowError('42P04', `database "${stmt.name}" already exists`, { hint: 'Choose another name, or DROP DATABASE the existing one first.' });
@@ -53,6 +55,7 @@ export async function execCreateDatabase(stmt: CreateDatabaseStatement, env: Stm
 
 export async function execCreateSchema(stmt: CreateSchemaStatement, env: StmtEnv): Promise<StatementResult> {
   const db = await env.catalog.mustGetDatabase(env.txn, stmt.name.catalog ?? env.session.database);
+  await requirePrivilege(env, db, 'CREATE');
   if (await env.catalog.lookup(env.txn, db.id, 0, stmt.name.schema) !== undefined) {
     if (stmt.ifNotExists) return commandResult('CREATE SCHEMA');
     throw new BurrowError('42P06', `schema "${stmt.name.schema}" already exists`);
@@ -104,6 +107,7 @@ export async function execDropObjects(stmt: DropObjectsStatement, env: StmtEnv):
       throw new BurrowError('42P01', `relation "${displayName(name)}" does not exist`);
     }
     if (t.desc.kind !== want) throw new BurrowError('42809', `"${t.desc.name}" is not a ${want}`);
+    await requirePrivilege(env, t.desc, 'DROP');
     await dropTableDesc(env, t.desc, stmt.behavior === 'CASCADE', dropping);
   }
   return commandResult(tag);
@@ -120,6 +124,7 @@ export async function execDropDatabase(stmt: DropDatabaseStatement, env: StmtEnv
     throw new BurrowError('3D000', `database "${stmt.name}" does not exist`);
   }
   if (db.name === 'system') throw new BurrowError('42501', 'user root does not have DROP privilege on database system');
+  await requirePrivilege(env, db, 'DROP');
   const entries = await env.catalog.list(env.txn, db.id);
   const tables = entries.filter((e) => e.schemaId !== 0);
   if (tables.length > 0 && stmt.behavior === 'RESTRICT') {
@@ -143,6 +148,7 @@ export async function execDropDatabase(stmt: DropDatabaseStatement, env: StmtEnv
 
 export async function execAlterDatabase(stmt: AlterDatabaseStatement, env: StmtEnv): Promise<StatementResult> {
   const db = await env.catalog.mustGetDatabase(env.txn, stmt.name);
+  await requireOwnership(env, db);
   if (stmt.cmd.kind === 'renameTo') {
     const to = stmt.cmd.newName;
     if (await env.catalog.lookup(env.txn, 0, 0, to) !== undefined) throw new BurrowError('42P04', `database "${to}" already exists`);
@@ -176,6 +182,7 @@ async function backfillIndex(env: StmtEnv, t: TableDesc, indexPos: number): Prom
 export async function execCreateIndex(stmt: CreateIndexStatement, env: StmtEnv): Promise<StatementResult> {
   if (stmt.inverted) throw new BurrowError('0A000', 'unimplemented: inverted indexes');
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table, env.session);
+  await requirePrivilege(env, desc, 'CREATE');
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
   const name = stmt.name ?? `${desc.name}_${stmt.columns.map((c) => c.column).join('_')}_idx`;
   if ([desc.primaryIndex, ...desc.indexes].some((ix) => ix.name === name)) {
@@ -194,6 +201,7 @@ export async function execDropIndex(stmt: DropIndexStatement, env: StmtEnv): Pro
     let found: { t: TableDesc; pos: number } | null = null;
     if (ref.table) {
       const { desc } = await env.catalog.resolveTable(env.txn, ref.table, env.session);
+      await requirePrivilege(env, desc, 'CREATE');
       const pos = desc.indexes.findIndex((ix) => ix.name === ref.index);
       if (pos >= 0) found = { t: desc, pos };
       else if (desc.primaryIndex.name === ref.index) throw new BurrowError('0A000', 'cannot drop the primary index of a table using DROP INDEX', { hint: 'Use ALTER TABLE ... ALTER PRIMARY KEY instead.' });
@@ -226,6 +234,7 @@ export async function execDropIndex(stmt: DropIndexStatement, env: StmtEnv): Pro
 export async function execTruncate(stmt: TruncateStatement, env: StmtEnv): Promise<StatementResult> {
   for (const name of stmt.tables) {
     const { desc } = await env.catalog.resolveTable(env.txn, name, env.session);
+    await requirePrivilege(env, desc, 'DROP');
     for (const fk of desc.inboundFks) {
       if (fk.originTableId !== desc.id && stmt.behavior !== 'CASCADE') {
         const child = (await env.catalog.getById(env.txn, fk.originTableId)) as TableDesc;
@@ -247,6 +256,7 @@ export async function execAlterTable(stmt: AlterTableStatement, env: StmtEnv): P
     if (stmt.ifExists) return commandResult('ALTER TABLE');
     throw new BurrowError('42P01', `relation "${displayName(stmt.name)}" does not exist`);
   }
+  await requirePrivilege(env, found.desc, 'CREATE');
   let t: TableDesc = { ...bump(found.desc), columns: found.desc.columns.map((c) => ({ ...c })), indexes: [...found.desc.indexes], checks: [...found.desc.checks], outboundFks: [...found.desc.outboundFks] };
   for (const cmd of stmt.cmds) {
     switch (cmd.kind) {

@@ -3,6 +3,7 @@
 // completing and checking each row, ON CONFLICT handling, writing through
 // row-writer.ts, foreign keys through fk.ts, and RETURNING.
 
+import { requirePrivilege } from '../privilege/check.js';
 import { BurrowError } from '../../util/errors.js';
 import type { DeleteStatement, Expr, InsertStatement, Returning, SelectStatement, UpdateStatement } from '../parser/ast.js';
 import type { Datum, Row } from '../types/datum.js';
@@ -110,6 +111,9 @@ export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<S
   denyReadOnly(env, stmt.upsert ? 'UPSERT' : 'INSERT');
   const plan = await planInsert(stmt, env);
   const { desc, w, targetCols, ret, conflict, updateSets, conflictWhere } = plan;
+  await requirePrivilege(env, desc, 'INSERT');
+  if (conflict || ret) await requirePrivilege(env, desc, 'SELECT');
+  if (updateSets) await requirePrivilege(env, desc, 'UPDATE');
   const ctx = env.execCtx();
   const tz = env.session.timezone;
   const inputRows = await insertSource(stmt, plan, env);
@@ -127,7 +131,9 @@ export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<S
     }
     await completeRow(w, row, given, ctx);
     if (conflict) {
-      const existing = await findConflict(env, desc, row, conflict.columns);
+      const existing = conflict.columns.length === 0 && conflict.action.kind === 'doNothing'
+        ? await findAnyConflict(env, desc, row)
+        : await findConflict(env, desc, row, conflict.columns);
       if (existing) {
         if (conflict.action.kind === 'doNothing') continue;
         const merged = existing.slice();
@@ -136,7 +142,7 @@ export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<S
         for (const s of updateSets!) merged[s.index] = castForColumn(w, s.index, await evalExpr(s.expr, combined, ctx), s.expr.type, tz);
         for (let i = 0; i < desc.columns.length; i++) if (w.computed[i]) merged[i] = await evalExpr(w.computed[i]!, merged, ctx);
         await checkRow(w, merged, ctx);
-        await checkFkInsert(env, desc, merged);
+        await checkFkInsert(env, desc, merged, stmt.upsert ? 'upsert' : 'update');
         await updateRow(env.txn, desc, existing, merged, tz);
         count++;
         const p = await project(ret, merged, env);
@@ -144,7 +150,7 @@ export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<S
         continue;
       }
     }
-    await checkFkInsert(env, desc, row);
+    await checkFkInsert(env, desc, row, stmt.upsert ? 'upsert' : 'insert');
     await insertRow(env.txn, desc, row, tz);
     count++;
     const p = await project(ret, row, env);
@@ -168,7 +174,8 @@ async function compileValues(stmt: InsertStatement, w: TableWrite, targetCols: n
   const e = { ...tableEnv(w.desc, pctx, 'VALUES'), scope: newScope([]), planSubquery: (s: SelectStatement, o: import('../plan/scope.js').Scope) => planSelect(s, pctx, { outer: o }) };
   const out: NonNullable<InsertPlan['values']> = [];
   for (const r of body.rows) {
-    if (r.length !== targetCols.length) {
+    // Without a column list, a short VALUES row fills the leading columns and the rest take defaults.
+    if (r.length > targetCols.length || (r.length < targetCols.length && stmt.columns.length > 0)) {
       throw new BurrowError('42601', `INSERT has more ${r.length > targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${r.length} expressions for ${targetCols.length} targets`);
     }
     const exprs: (CExpr | typeof DEFAULT)[] = [];
@@ -237,6 +244,20 @@ async function compileConflictSets(sets: import('../parser/ast.js').UpdateSet[],
   return out;
 }
 
+/** The existing row conflicting with `row` on the primary key or any unique index. */
+async function findAnyConflict(env: StmtEnv, desc: import('../catalog/descriptor.js').TableDesc, row: Row): Promise<Row | null> {
+  const pk = await findConflict(env, desc, row, []);
+  if (pk) return pk;
+  for (const ix of desc.indexes) {
+    if (!ix.unique) continue;
+    const cols = ix.columnIds.map((id) => desc.columns.find((c) => c.id === id)!.name);
+    if (cols.some((n) => row[desc.columns.findIndex((c) => c.name === n)] === null)) continue;
+    const hit = await findConflict(env, desc, row, cols);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 /** The existing row that conflicts with `row` on the arbiter columns (the primary key when none are given). */
 async function findConflict(env: StmtEnv, desc: import('../catalog/descriptor.js').TableDesc, row: Row, columns: string[]): Promise<Row | null> {
   const l = tableLayout(desc);
@@ -287,6 +308,7 @@ export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<S
   if (stmt.from.length) throw new BurrowError('0A000', 'unimplemented: UPDATE ... FROM');
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
+  await requirePrivilege(env, desc, 'UPDATE');
   const w = await prepareTableWrite(desc, env.planCtx());
   const alias = stmt.table.alias?.name ?? desc.name;
   const e = tableEnv(desc, env.planCtx(), 'UPDATE', alias);
@@ -313,7 +335,7 @@ export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<S
     for (const s of sets) next[s.index] = castForColumn(w, s.index, await evalExpr(s.expr, old, ctx), s.expr.type, tz);
     for (let i = 0; i < desc.columns.length; i++) if (w.computed[i]) next[i] = await evalExpr(w.computed[i]!, next, ctx);
     await checkRow(w, next, ctx);
-    await checkFkInsert(env, desc, next);
+    await checkFkInsert(env, desc, next, 'update');
     await checkFkDelete(env, desc, old, next);
     await updateRow(env.txn, desc, old, next, tz);
     const p = await project(ret, next, env);
@@ -327,6 +349,7 @@ export async function execDelete(stmt: DeleteStatement, env: StmtEnv): Promise<S
   if (stmt.using.length) throw new BurrowError('0A000', 'unimplemented: DELETE ... USING');
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
+  await requirePrivilege(env, desc, 'DELETE');
   if (env.session.vars.get('sql_safe_updates') === 'true' && !stmt.where && !stmt.limit) {
     throw new BurrowError('01000', 'rejected (sql_safe_updates = true): DELETE without WHERE clause', { hint: 'Add a WHERE clause or set sql_safe_updates = false.' });
   }

@@ -50,14 +50,14 @@ async function findRows(env: StmtEnv, desc: TableDesc, colIds: number[], vals: D
   return out;
 }
 
-export async function checkFkInsert(env: StmtEnv, desc: TableDesc, row: Row): Promise<void> {
+export async function checkFkInsert(env: StmtEnv, desc: TableDesc, row: Row, verb: 'insert' | 'update' | 'upsert' = 'insert'): Promise<void> {
   for (const fk of desc.outboundFks) {
     const vals = valuesOf(desc, row, fk.originColumnIds);
     if (vals.some((v) => v === null)) continue;
     const parent = await tableById(env, fk.referencedTableId);
     const found = await findRows(env, parent, fk.referencedColumnIds, vals, 1);
     if (found.length === 0) {
-      throw new BurrowError('23503', `insert on table "${desc.name}" violates foreign key constraint "${fk.name}"`, {
+      throw new BurrowError('23503', `${verb} on table "${desc.name}" violates foreign key constraint "${fk.name}"`, {
         detail: `Key ${keyText(desc, fk.originColumnIds, vals, env.session.timezone)} is not present in table "${parent.name}".`,
       });
     }
@@ -83,6 +83,17 @@ export async function checkFkDelete(env: StmtEnv, desc: TableDesc, old: Row, nex
   }
 }
 
+function defaultOf(t: TableDesc, colId: number): Datum {
+  // Constant defaults only (a literal number or string), which is what SET DEFAULT is used with.
+  const c = t.columns.find((x) => x.id === colId)!;
+  const d = c.defaultExpr?.trim();
+  if (!d) return null;
+  if (/^-?\d+$/.test(d) && c.type.family === 'int') return BigInt(d);
+  const m = /^'(.*)'$/.exec(d);
+  if (m && c.type.family === 'string') return m[1]!.replace(/''/g, "'");
+  return null;
+}
+
 async function applyAction(
   env: StmtEnv, parent: TableDesc, child: TableDesc, fk: ForeignKeyDesc, action: ForeignKeyDesc['onDelete'], children: Row[], next: Row | null, depth: number, oldVals: Datum[],
 ): Promise<void> {
@@ -102,7 +113,7 @@ async function applyAction(
     const updated = c.slice();
     fk.originColumnIds.forEach((id, i) => {
       const o = l.ordinalById.get(id)!;
-      updated[o] = action === 'CASCADE' && next ? valuesOf(parent, next, fk.referencedColumnIds)[i]! : null;
+      updated[o] = action === 'CASCADE' && next ? valuesOf(parent, next, fk.referencedColumnIds)[i]! : action === 'SET DEFAULT' ? defaultOf(child, id) : null;
     });
     await checkFkDelete(env, child, c, updated, depth + 1);
     await updateRow(env.txn, child, c, updated, tz);

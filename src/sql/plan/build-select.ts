@@ -4,6 +4,7 @@
 // BY (using an index's order when it can), DISTINCT, LIMIT/OFFSET and set
 // operations.
 
+import { requirePrivilege, withoutPrivilegeChecks } from '../privilege/check.js';
 import { BurrowError } from '../../util/errors.js';
 import type {
   Expr, FuncCall, OrderItem, SelectBody, SelectClause, SelectStatement, TableSource, ValuesClause,
@@ -148,13 +149,14 @@ async function planSource(src: TableSource, ctx: PlanCtx, outer: Scope | null, s
         return { node, scope: newScope(node.cols, outer) };
       }
       const t = await ctx.catalog.resolveTable(ctx.txn, src.name, ctx.session);
+      await requirePrivilege(ctx, t.desc, 'SELECT');
       if (t.desc.kind === 'view') {
         const { parseOne } = await import('../parser/index.js');
         const q = parseOne(t.desc.viewQuery!) as SelectStatement;
         const saved = ctx.session.database;
         ctx.session.database = t.db.name;
         try {
-          const node = renameCols(await planSelect(q, ctx, { outer: null }), alias, src.alias?.columns ?? []);
+          const node = renameCols(await withoutPrivilegeChecks(ctx, () => planSelect(q, ctx, { outer: null })), alias, src.alias?.columns ?? []);
           return { node, scope: newScope(node.cols, outer) };
         } finally {
           ctx.session.database = saved;
@@ -361,7 +363,12 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
   const grouped = aggCalls.length > 0 || c.groupBy.length > 0 || c.having !== null;
   if (grouped) {
     const e0 = env(ctx, scope0, 'GROUP BY', onCorr);
-    const groupAsts = c.groupBy.map((g) => resolveOrdinalOrAlias(g, c));
+    const groupAsts = c.groupBy.map((g) => resolveOrdinalOrAlias(g, c, scope0));
+    for (const g of groupAsts) {
+      const nested: FuncCall[] = [];
+      collectAggregates(g, nested);
+      if (nested.length) throw new BurrowError('42803', 'aggregate functions are not allowed in GROUP BY');
+    }
     const groupExprs = await Promise.all(groupAsts.map((g) => compileExpr(g, e0)));
     const specs: AggSpec[] = [];
     const uniqueAggs: FuncCall[] = [];
@@ -512,7 +519,16 @@ async function compileWindow(w: FuncCall, c: SelectClause, mkEnv: (clause: strin
   return { fn, args, partition, order, rows, text: formatExpr(w) };
 }
 
-function resolveOrdinalOrAlias(g: Expr, c: SelectClause): Expr {
+function resolveOrdinalOrAlias(g: Expr, c: SelectClause, scope?: Scope): Expr {
+  if (g.kind === 'colRef' && !g.table && scope) {
+    // A name that is no input column but is an output alias groups by that output expression.
+    try {
+      resolveColumn(scope, null, g.column);
+    } catch {
+      const t = c.targets.find((x) => x.alias === g.column);
+      if (t) return t.expr;
+    }
+  }
   if (g.kind === 'num' && g.numKind === 'int') {
     const i = Number(g.text) - 1;
     const t = c.targets[i];
@@ -556,7 +572,7 @@ async function finishOrderLimit(
     const desc = o.direction === 'DESC';
     keys.push({ index: idx, type: outCols[idx]!.type, desc, nullsLast: o.nulls ? o.nulls === 'LAST' !== desc : false });
   }
-  const distinct = targets?.clause.distinct ?? false;
+  const distinct = !!targets && (targets.clause.distinct || targets.clause.distinctOn !== null);
   if (distinct && exprs.length > width) {
     throw new BurrowError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
   }
@@ -577,18 +593,14 @@ async function finishOrderLimit(
   const offset = stmt.offset ? await compileExpr(stmt.offset, { ...e, scope: newScope([]), bound: null }, T.int) : null;
   if (!sorted) {
     let hint: number | undefined;
-    if (limit?.constant && (!offset || offset.constant)) {
-      const l = (await evalExpr(limit, [], null as never)) as bigint | null;
-      const o = offset ? ((await evalExpr(offset, [], null as never)) as bigint | null) : 0n;
-      if (l !== null && o !== null) hint = Number(l) + Number(o);
-    }
+    const lit = (e: Expr | null): number | null => (e && e.kind === 'num' && e.numKind === 'int' ? Number(e.text) : e ? null : 0);
+    const l0 = lit(stmt.limit);
+    const o0 = lit(stmt.offset);
+    if (stmt.limit && l0 !== null && o0 !== null) hint = l0 + o0;
     node = sortNode(node, keys, hint);
-  } else if (targets?.scan && limit?.constant && !offset && !targets.clause.where && !distinct) {
-    const l = (await evalExpr(limit, [], null as never)) as bigint | null;
-    if (l !== null) {
-      targets.scan.setSpec({ ...targets.scan.spec, limitHint: Number(l) });
-      node = projectNode(await rebuildScan(targets), exprs, outCols);
-    }
+  } else if (targets?.scan && stmt.limit?.kind === 'num' && stmt.limit.numKind === 'int' && !offset && !targets.clause.where && !distinct) {
+    targets.scan.setSpec({ ...targets.scan.spec, limitHint: Number(stmt.limit.text) });
+    node = projectNode(await rebuildScan(targets), exprs, outCols);
   }
   if (limit || offset) node = limitNode(node, limit, offset);
   if (exprs.length > width) {

@@ -307,8 +307,16 @@ async function compilePair(le: Expr, re: Expr, env: CompileEnv, hint?: SqlType):
   return [l, r];
 }
 
+const fetchOps = new Set(['->', '->>', '#>', '#>>', '#-']);
+
 async function compileBinary(e: Extract<Expr, { kind: 'binary' }>, env: CompileEnv, hint?: SqlType): Promise<CExpr> {
-  let [l, r] = await compilePair(e.left, e.right, env, hint);
+  let l: CExpr;
+  let r: CExpr;
+  if (fetchOps.has(e.op) || (e.op === '-' && !isUntyped(e.left))) {
+    l = await compileExpr(e.left, env);
+    // JSON fetch operators take a key, index or path, never a value of the left side's type.
+    r = await compileExpr(e.right, env, l.type.family === 'jsonb' && e.right.kind === 'str' ? (fetchOps.has(e.op) && (e.op === '#>' || e.op === '#>>') ? arrayOf(T.string) : T.string) : l.type);
+  } else [l, r] = await compilePair(e.left, e.right, env, hint);
   if (e.op === '||' && (l.type.family === 'unknown' || r.type.family === 'unknown')) {
     if (l.type.family === 'unknown') l = { ...l, type: T.string };
     if (r.type.family === 'unknown') r = { ...r, type: T.string };

@@ -139,8 +139,9 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
   function asOfOf(stmt: Statement, params: unknown[]): Timestamp | null {
     const e = stmt.kind === 'select' && stmt.body.kind === 'selectClause' ? stmt.body.asOf : null;
     if (!e) return null;
+    const stmtNs = engine.store.clock.physicalNowNs();
     const now = engine.store.clock.now();
-    return evalAsOf(e, engine.store.clock.physicalNowNs(), now, state.timezone, params);
+    return evalAsOf(e, stmtNs, now, state.timezone, params);
   }
 
   async function runImplicit(stmt: Statement, params: unknown[]): Promise<StatementResult> {
@@ -188,7 +189,8 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     switch (stmt.kind) {
       case 'begin': {
         if (open) throw new BurrowError('25001', 'there is already a transaction in progress');
-        const asOf = stmt.modes.asOf ? evalAsOf(stmt.modes.asOf, engine.store.clock.physicalNowNs(), engine.store.clock.now(), state.timezone, params) : null;
+        const stmtNs = engine.store.clock.physicalNowNs();
+        const asOf = stmt.modes.asOf ? evalAsOf(stmt.modes.asOf, stmtNs, engine.store.clock.now(), state.timezone, params) : null;
         beginTxn(asOf, stmt.modes.readOnly === true || state.vars.get('default_transaction_read_only') === 'on');
         return commandResult('BEGIN');
       }
