@@ -25,6 +25,25 @@ function columnRefs(e: Expr, names: Set<string>, out: Set<string>): void {
   }
 }
 
+/**
+ * CockroachDB stores CHECK expressions with their constants type-annotated
+ * (`x > 0:::INT8`); its error messages and SHOW CREATE print them so.
+ */
+export function annotateLiterals(e: Expr): Expr {
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk);
+    if (!x || typeof x !== 'object') return x;
+    const o = x as Expr;
+    if (o.kind === 'num') return { kind: 'annotate', expr: o, type: { name: o.numKind === 'int' ? 'INT8' : o.numKind === 'decimal' ? 'DECIMAL' : 'FLOAT8', params: [], arrayDims: 0, userDefined: null } };
+    if (o.kind === 'str') return { kind: 'annotate', expr: o, type: { name: 'STRING', params: [], arrayDims: 0, userDefined: null } };
+    if (o.kind === 'annotate' || o.kind === 'cast' || o.kind === 'typedLit') return o;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) out[k] = walk(v);
+    return out;
+  };
+  return walk(e) as Expr;
+}
+
 export function newIndex(t: TableDesc, name: string, unique: boolean, elems: IndexElem[], storing: string[], where: Expr | null): IndexDesc {
   const ids = elems.map((el) => {
     if (!el.column) throw new BurrowError('0A000', 'unimplemented: expression index elements');
@@ -131,7 +150,7 @@ export async function execCreateTable(stmt: CreateTableStatement, env: StmtEnv):
   const elem = (column: string): IndexElem => ({ column, expr: null, direction: null, nulls: null });
   for (const d of stmt.defs) {
     if (d.kind === 'columnDef') {
-      if (t.columns.some((c) => c.name === d.name)) throw new BurrowError('42701', `column "${d.name}" specified more than once`);
+      if (t.columns.some((c) => c.name === d.name)) throw new BurrowError('42701', `duplicate column name: "${d.name}"`);
       const { col, pk, unique, check, ref } = colDesc(t.nextColumnId++, d);
       t.columns.push(col);
       if (pk) {
@@ -175,7 +194,7 @@ export async function execCreateTable(stmt: CreateTableStatement, env: StmtEnv):
   for (const ch of checks) {
     const refs = new Set<string>();
     columnRefs(ch.expr, names, refs);
-    t.checks.push({ name: ch.name ?? `check_${[...refs].join('_')}`, expr: formatExpr(ch.expr), columnIds: [...refs].map((n) => t.columns.find((c) => c.name === n)!.id) });
+    t.checks.push({ name: ch.name ?? `check_${[...refs].join('_')}`, expr: formatExpr(annotateLiterals(ch.expr)), columnIds: [...refs].map((n) => t.columns.find((c) => c.name === n)!.id) });
   }
   const dupIndexNames = new Set<string>();
   for (const ix of [t.primaryIndex, ...t.indexes]) {

@@ -23,7 +23,9 @@ import { evalExpr } from '../plan/types.js';
 import { newScope } from '../plan/scope.js';
 import type { StmtEnv } from '../session/stmt-env.js';
 import { commandResult, type StatementResult } from '../session/result.js';
-import { addForeignKey, newIndex } from './create-table.js';
+import { addForeignKey, annotateLiterals, newIndex } from './create-table.js';
+import { compileBool } from '../plan/compile-expr.js';
+import { formatDatum } from '../types/format.js';
 import { tableEnv } from '../dml/table-write.js';
 import { assignmentCast } from '../types/cast.js';
 import { typeFromRef } from '../types/types.js';
@@ -328,13 +330,21 @@ export async function execAlterTable(stmt: AlterTableStatement, env: StmtEnv): P
       }
       case 'addConstraint': {
         const con = cmd.constraint;
+        const conName = (con as { name: string | null }).name;
+        if (conName && (t.checks.some((c) => c.name === conName) || t.outboundFks.some((f) => f.name === conName) || t.indexes.some((ix) => ix.name === conName) || t.primaryIndex.name === conName)) {
+          if (cmd.ifNotExists) break;
+          throw new BurrowError('42710', `duplicate constraint name: "${conName}"`);
+        }
         if (con.kind === 'checkConstraint') {
-          t.checks.push({ name: con.name ?? `check_${t.name}`, expr: formatExpr(con.expr), columnIds: [] });
+          const text = formatExpr(annotateLiterals(con.expr));
+          await validateCheck(env, t, text);
+          t.checks.push({ name: con.name ?? `check_${t.name}`, expr: text, columnIds: [] });
         } else if (con.kind === 'uniqueConstraint') {
           t.indexes.push(newIndex(t, con.name ?? `${t.name}_${con.columns.map((x) => x.column).join('_')}_key`, true, con.columns, con.storing, con.where));
           await backfillIndex(env, t, t.indexes.length - 1);
         } else if (con.kind === 'foreignKeyConstraint') {
           await addForeignKey(env, t, con.name, con.columns, con.ref);
+          await validateForeignKey(env, t, t.outboundFks[t.outboundFks.length - 1]!);
         } else throw new BurrowError('0A000', `unimplemented: ADD CONSTRAINT ${con.kind}`);
         break;
       }
@@ -364,6 +374,32 @@ export async function execAlterTable(stmt: AlterTableStatement, env: StmtEnv): P
   }
   writeDescriptor(env.txn, t);
   return commandResult('ALTER TABLE');
+}
+
+async function validateCheck(env: StmtEnv, t: TableDesc, text: string): Promise<void> {
+  const pred = await compileBool(parseExpression(text), tableEnv(t, env.planCtx(), 'CHECK'));
+  const ctx = env.execCtx();
+  await forEachRow(env, t, async (row) => {
+    if ((await evalExpr(pred, row, ctx)) === false) {
+      const shown = t.columns.filter((c) => !c.hidden).map((c) => `${c.name}=${row[t.columns.indexOf(c)] === null ? 'NULL' : formatDatum(row[t.columns.indexOf(c)]!, c.type, { timezone: env.session.timezone })}`);
+      throw new BurrowError('23514', `validation of CHECK "${text}" failed on row: ${shown.join(', ')}`);
+    }
+  });
+}
+
+async function validateForeignKey(env: StmtEnv, t: TableDesc, fk: import('../catalog/descriptor.js').ForeignKeyDesc): Promise<void> {
+  const { checkFkInsert } = await import('../dml/fk.js');
+  await forEachRow(env, t, async (row) => {
+    try {
+      await checkFkInsert(env, { ...t, outboundFks: [fk] }, row);
+    } catch (err) {
+      if (!(err instanceof BurrowError) || err.code !== '23503') throw err;
+      const parent = (await env.catalog.getById(env.txn, fk.referencedTableId)) as TableDesc | undefined;
+      const cols = fk.originColumnIds.map((id) => t.columns.find((c) => c.id === id)!);
+      const shown = cols.map((c) => `${c.name}=${formatDatum(row[t.columns.indexOf(c)]!, c.type, { timezone: env.session.timezone })}`);
+      throw new BurrowError('23503', `foreign key violation: "${t.name}" row ${shown.join(', ')} has no match in "${parent?.name ?? fk.referencedTableId}"`);
+    }
+  });
 }
 
 /** Rewrites every row of a table from the old descriptor's layout to the new one's. */

@@ -122,7 +122,7 @@ export async function execInsert(stmt: InsertStatement, env: StmtEnv): Promise<S
   for (const src of inputRows) {
     const row: Row = new Array(desc.columns.length).fill(null);
     const given = new Array(desc.columns.length).fill(false);
-    for (let j = 0; j < targetCols.length; j++) {
+    for (let j = 0; j < Math.min(targetCols.length, src.values.length); j++) {
       const i = targetCols[j]!;
       const v = src.values[j]!;
       if (v === DEFAULT) continue;

@@ -576,32 +576,31 @@ async function finishOrderLimit(
   if (distinct && exprs.length > width) {
     throw new BurrowError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
   }
+  // DISTINCT ON columns are computed with the projection (they may be extra, hidden columns).
+  const onCols = distinct && targets!.clause.distinctOn
+    ? await Promise.all(targets!.clause.distinctOn.map((e) => orderColumn({ expr: e, direction: null, nulls: null }, exprs, outCols, targets, scope, ctx, state)))
+    : null;
   // An ORDER BY along the primary key of a bare table scan needs no sort.
   let sorted = keys.length === 0;
   if (!sorted && targets?.scan && !distinct) sorted = useIndexOrder(targets.scan, keys, exprs);
-  if (targets) node = projectNode(targets.scan ? targets.scan.spec && (await rebuildScan(targets)) : node, exprs, outCols);
+  if (targets) node = projectNode(targets.scan ? await rebuildScan(targets) : node, exprs, outCols);
   else if (exprs.length > width) node = projectNode(node, exprs, outCols);
-  if (distinct) {
-    const on = targets!.clause.distinctOn;
-    if (on) {
-      const idx = await Promise.all(on.map((e) => orderColumn({ expr: e, direction: null, nulls: null }, exprs, outCols, targets, scope, ctx, state)));
-      node = distinctNode(node, idx);
-    } else node = distinctNode(node);
-  }
   const e = targets ? targets.mkEnv('LIMIT') : env(ctx, newScope([]), 'LIMIT', () => {});
   const limit = stmt.limit ? await compileExpr(stmt.limit, { ...e, scope: newScope([]), bound: null }, T.int) : null;
   const offset = stmt.offset ? await compileExpr(stmt.offset, { ...e, scope: newScope([]), bound: null }, T.int) : null;
+  const lit = (x: Expr | null): number | null => (x && x.kind === 'num' && x.numKind === 'int' ? Number(x.text) : x ? null : 0);
+  if (distinct && !onCols) node = distinctNode(node);
   if (!sorted) {
-    let hint: number | undefined;
-    const lit = (e: Expr | null): number | null => (e && e.kind === 'num' && e.numKind === 'int' ? Number(e.text) : e ? null : 0);
+    // DISTINCT ON keeps the first row of each group in ORDER BY order: sort fully first.
     const l0 = lit(stmt.limit);
     const o0 = lit(stmt.offset);
-    if (stmt.limit && l0 !== null && o0 !== null) hint = l0 + o0;
+    const hint = stmt.limit && l0 !== null && o0 !== null && !onCols ? l0 + o0 : undefined;
     node = sortNode(node, keys, hint);
   } else if (targets?.scan && stmt.limit?.kind === 'num' && stmt.limit.numKind === 'int' && !offset && !targets.clause.where && !distinct) {
     targets.scan.setSpec({ ...targets.scan.spec, limitHint: Number(stmt.limit.text) });
     node = projectNode(await rebuildScan(targets), exprs, outCols);
   }
+  if (onCols) node = distinctNode(node, onCols);
   if (limit || offset) node = limitNode(node, limit, offset);
   if (exprs.length > width) {
     const keep = outCols.slice(0, width);

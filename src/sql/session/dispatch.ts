@@ -27,7 +27,20 @@ export function registerStatementHandler(kind: Statement['kind'], h: StatementHa
   external.set(kind, h);
 }
 
+const writeTags: Partial<Record<Statement['kind'], string>> = {
+  createTable: 'CREATE TABLE', createDatabase: 'CREATE DATABASE', createSchema: 'CREATE SCHEMA', createIndex: 'CREATE INDEX',
+  createView: 'CREATE VIEW', createSequence: 'CREATE SEQUENCE', dropDatabase: 'DROP DATABASE', dropTable: 'DROP TABLE',
+  dropView: 'DROP VIEW', dropSequence: 'DROP SEQUENCE', dropIndex: 'DROP INDEX', dropSchema: 'DROP SCHEMA',
+  alterTable: 'ALTER TABLE', alterDatabase: 'ALTER DATABASE', alterIndex: 'ALTER INDEX', alterSequence: 'ALTER SEQUENCE',
+  truncate: 'TRUNCATE', grant: 'GRANT', revoke: 'REVOKE', createRole: 'CREATE ROLE', dropRole: 'DROP ROLE',
+  alterRole: 'ALTER ROLE', configureZone: 'CONFIGURE ZONE', comment: 'COMMENT ON',
+};
+
 export async function dispatch(stmt: Statement, env: StmtEnv): Promise<StatementResult> {
+  const writeTag = writeTags[stmt.kind];
+  if (writeTag && env.txn.readOnly) {
+    throw new BurrowError('25006', `cannot execute ${writeTag} in a read-only transaction`);
+  }
   const h = external.get(stmt.kind);
   if (h) return h(stmt, env);
   switch (stmt.kind) {

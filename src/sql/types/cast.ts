@@ -17,7 +17,7 @@ import {
   decimalFromBigInt, decimalFromNumber, decimalToNumber, finiteDecimal, roundDecimal, type Decimal,
 } from '../../util/decimal.js';
 import type { Datum, Interval, Json } from './datum.js';
-import { typeName, type Family, type SqlType } from './types.js';
+import { type Family, type SqlType } from './types.js';
 import {
   checkDateBounds, checkTimestampBounds, dateFromTimestamp, localToUtcMicros, microsPerDay, microsPerSecond,
   timestampFromDate, utcToLocalMicros,
@@ -94,7 +94,7 @@ export function canAssignmentCast(from: SqlType, to: SqlType): boolean {
 }
 
 function invalidCast(from: SqlType, to: SqlType): BurrowError {
-  return new BurrowError('42846', `invalid cast: ${typeName(from)} -> ${typeName(to)}`);
+  return new BurrowError('42846', `invalid cast: ${crdbTypeName(from)} -> ${crdbTypeName(to)}`);
 }
 
 // ------------------------------------------------------------- numbers
@@ -380,7 +380,7 @@ export function castDatum(d: Datum, from: SqlType, to: SqlType, ctx: CastContext
  */
 export function assignmentCast(d: Datum, from: SqlType, to: SqlType, ctx: CastContext, columnName: string): Datum {
   if (!canAssignmentCast(from, to)) {
-    throw new BurrowError('42804', `value type ${typeName(from)} doesn't match type ${typeName(to)} of column "${columnName}"`, {
+    throw new BurrowError('42804', `value type ${crdbTypeName(from)} doesn't match type ${crdbTypeName(to)} of column "${columnName}"`, {
       hint: 'you will need to rewrite or cast the expression',
     });
   }

@@ -252,7 +252,7 @@ describe('jsonb, uuid, bytes, arrays, tuples', () => {
     assert.deepEqual(castDatum(['1.5', '2.5'], arrayOf(T.string), arrayOf(T.float), utc), [1.5, 2.5]);
     assert.deepEqual(castDatum([1.5, 2.5], arrayOf(T.float), arrayOf(T.int), utc), [2n, 2n]);
     assert.deepEqual(castDatum(['abcd'], arrayOf(T.string), arrayOf(stringType('varchar', 2)), utc), ['ab']);
-    throwsWith(() => castDatum([true], arrayOf(T.bool), arrayOf(T.date), utc), '42846', 'invalid cast: BOOL[] -> DATE[]');
+    throwsWith(() => castDatum([true], arrayOf(T.bool), arrayOf(T.date), utc), '42846', 'invalid cast: bool[] -> date[]');
   });
   test('tuples cast field-wise', () => {
     assert.deepEqual(castDatum([1n, '2'], tupleOf([T.int, T.string]), tupleOf([T.float, T.int]), utc), [1, 2n]);
@@ -261,13 +261,13 @@ describe('jsonb, uuid, bytes, arrays, tuples', () => {
 });
 
 describe('the cast table', () => {
-  test('invalid casts are 42846 with typeName spellings', () => {
-    throwsWith(() => castDatum(true, T.bool, T.date, utc), '42846', 'invalid cast: BOOL -> DATE');
+  test('invalid casts are 42846 with lower-case type names (CockroachDB)', () => {
+    throwsWith(() => castDatum(true, T.bool, T.date, utc), '42846', 'invalid cast: bool -> date');
     assert.equal(castDatum(null, T.bool, T.date, utc), null);
-    throwsWith(() => castDatum(1n, T.int, T.jsonb, utc), '42846', 'invalid cast: INT8 -> JSONB');
-    throwsWith(() => castDatum(18710, T.date, T.interval, utc), '42846', 'invalid cast: DATE -> INTERVAL');
-    throwsWith(() => castDatum(1n, T.int, T.uuid, utc), '42846', 'invalid cast: INT8 -> UUID');
-    throwsWith(() => castDatum(1.5, T.float, T.timestamp, utc), '42846', 'invalid cast: FLOAT8 -> TIMESTAMP');
+    throwsWith(() => castDatum(1n, T.int, T.jsonb, utc), '42846', 'invalid cast: int -> jsonb');
+    throwsWith(() => castDatum(18710, T.date, T.interval, utc), '42846', 'invalid cast: date -> interval');
+    throwsWith(() => castDatum(1n, T.int, T.uuid, utc), '42846', 'invalid cast: int -> uuid');
+    throwsWith(() => castDatum(1.5, T.float, T.timestamp, utc), '42846', 'invalid cast: float -> timestamp');
   });
   test('canCast agrees with castDatum', () => {
     assert.equal(canCast(T.int, T.string), true);
@@ -313,8 +313,8 @@ describe('assignment casts', () => {
     assert.equal(assignmentCast(5n, T.int, T.float, utc, 'x'), 5);
   });
   test('type mismatches name the column', () => {
-    throwsWith(() => assignmentCast('1', T.string, T.int, utc, 'x'), '42804', 'value type STRING doesn\'t match type INT8 of column "x"');
-    throwsWith(() => assignmentCast(true, T.bool, T.int, utc, 'flag'), '42804', 'value type BOOL doesn\'t match type INT8 of column "flag"');
+    throwsWith(() => assignmentCast('1', T.string, T.int, utc, 'x'), '42804', 'value type string doesn\'t match type int of column "x"');
+    throwsWith(() => assignmentCast(true, T.bool, T.int, utc, 'flag'), '42804', 'value type bool doesn\'t match type int of column "flag"');
     throwsWith(() => assignmentCast(null, T.jsonb, T.int, utc, 'x'), '42804');
   });
   test('allowed pairs', () => {
