@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { openStore, type Store } from '../storage/store.js';
 import { openSqlEngine, type SqlEngine } from '../sql/engine.js';
 import { serveConnection } from '../pgwire/connection.js';
+import { startGcLoop } from '../sql/gc/gc-loop.js';
 
 export interface ServerOptions {
   /** Directory for the LMDB store, or 'memory'. */
@@ -30,10 +31,13 @@ export interface RunningServer {
 }
 
 const maxConnections = 10_000;
+/** How often GC removes history older than each table's gc.ttlseconds. */
+const gcIntervalMs = 60_000;
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const store = await openStore(opts.store === 'memory' ? { engine: 'memory' } : { engine: 'lmdb', path: opts.store, syncMode: 'full' });
   const engine = await openSqlEngine(store);
+  const gc = startGcLoop(engine, { intervalMs: gcIntervalMs });
   const cancels = new Map<number, { secret: number; cancel: () => void }>();
   let nextPid = 1;
   const sockets = new Set<net.Socket>();
@@ -98,6 +102,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         for (const s of sockets) s.end();
         await new Promise((r) => setTimeout(r, 50));
         for (const s of sockets) s.destroy();
+        await gc.stop();
         await engine.kv.drain();
         await store.close();
       })();

@@ -11,6 +11,8 @@ import type { ObjectName } from './parser/ast.js';
 import type { PlanCtx } from './plan/plan-ctx.js';
 import type { RelNode } from './plan/types.js';
 import { newSession, type Session } from './session/session.js';
+import { registerObjectHandlers } from './objects/register.js';
+import { registerSettingsHandlers } from './settings/register.js';
 import { registerPrivilegeHandlers } from './privilege/register.js';
 
 export type VirtualTableResolver = (name: ObjectName, ctx: PlanCtx) => Promise<RelNode | undefined>;
@@ -27,6 +29,8 @@ export interface SqlEngine {
 }
 
 export async function openSqlEngine(store: Store): Promise<SqlEngine> {
+  registerObjectHandlers();
+  registerSettingsHandlers();
   registerPrivilegeHandlers();
   const kv = openKv(store);
   await bootstrapCatalog(kv);

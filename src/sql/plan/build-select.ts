@@ -21,6 +21,7 @@ import { filterNode, limitNode, projectNode, rowsNode, valuesNode } from '../exe
 import { joinNode, setOpNode, type JoinKind } from '../exec/join-nodes.js';
 import { distinctNode, sortNode, type SortKey } from '../exec/sort-nodes.js';
 import { scanNode, type ScanSpec } from '../exec/scan-node.js';
+import { sequenceScanNode } from '../objects/sequences.js';
 import { compileBool, compileExpr, coerce, unifyTypes, type CompileEnv } from './compile-expr.js';
 import { chooseIndex } from './index-select.js';
 import type { PlanCtx } from './plan-ctx.js';
@@ -156,14 +157,15 @@ async function planSource(src: TableSource, ctx: PlanCtx, outer: Scope | null, s
         const saved = ctx.session.database;
         ctx.session.database = t.db.name;
         try {
-          const node = renameCols(await withoutPrivilegeChecks(ctx, () => planSelect(q, ctx, { outer: null })), alias, src.alias?.columns ?? []);
+          const node = renameCols(await withoutPrivilegeChecks(ctx, () => planSelect(q, ctx, { outer: null })), alias, src.alias?.columns.length ? src.alias.columns : t.desc.columns.map((c) => c.name));
           return { node, scope: newScope(node.cols, outer) };
         } finally {
           ctx.session.database = saved;
         }
       }
       if (t.desc.kind === 'sequence') {
-        throw new BurrowError('0A000', `unimplemented: selecting from sequence "${t.desc.name}"`);
+        const node = renameCols(sequenceScanNode(t.desc, alias), alias, src.alias?.columns ?? []);
+        return { node, scope: newScope(node.cols, outer) };
       }
       let spec: ScanSpec = {
         desc: t.desc, alias, indexPos: 0, constraint: { eq: [], range: null }, reverse: false, limitHint: null, covering: true,

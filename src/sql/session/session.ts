@@ -24,6 +24,7 @@ import { collectRows } from '../exec/basic-nodes.js';
 import { commandResult, rowsResult, type StatementResult } from './result.js';
 import { defaultVars, setVar, showVar, crdbVersion } from './session-vars.js';
 import type { SessionState, StmtEnv } from './stmt-env.js';
+import { newSequenceSessionState, sequenceFunctions } from '../objects/sequences.js';
 
 export type TxnStatus = 'I' | 'T' | 'E';
 
@@ -75,6 +76,7 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
   state.vars.set('session_user', user);
   let open: OpenTxn | null = null;
   let cancelled = false;
+  const seqState = newSequenceSessionState();
 
   function evalContext(txn: Txn, params: unknown[]): EvalContext {
     const micros = txn.readTs.wall / 1000n;
@@ -90,9 +92,7 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
       searchPath: state.searchPath,
       applicationName: state.applicationName,
       uniqueRowId: engine.uniqueRowId,
-      nextval: () => Promise.reject(new BurrowError('0A000', 'unimplemented: sequences')),
-      currval: () => Promise.reject(new BurrowError('0A000', 'unimplemented: sequences')),
-      setval: () => Promise.reject(new BurrowError('0A000', 'unimplemented: sequences')),
+      ...sequenceFunctions({ kv: engine.kv, catalog: engine.catalog, txn, session: state, state: seqState }),
       sessionVar: (n) => {
         try {
           return showVar(state, n);
