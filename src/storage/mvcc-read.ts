@@ -158,8 +158,10 @@ function scanForward(r: EngineReader, req: ScanRequest): ScanPage {
   }
 }
 
+/** Whether a and b share their first len bytes; compares from the end, where neighbouring keys differ. */
 function samePrefix(a: Buffer, b: Buffer, len: number): boolean {
-  return a.compare(b, 0, len, 0, len) === 0;
+  for (let i = len - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function scanReverse(r: EngineReader, req: ScanRequest): ScanPage {

@@ -151,9 +151,12 @@ export function* sortedEntries<V>(m: SortedMap<V>, range: SortedRange = {}): Gen
     let i = start ? lowerBound(m.chunks[ci]!.keys, start) : 0;
     for (; ci < m.chunks.length; ci++, i = 0) {
       const c = m.chunks[ci]!;
+      // Compare against end only in the chunk that reaches it.
+      const last = c.keys[c.keys.length - 1];
+      const check = end !== undefined && last !== undefined && Buffer.compare(last, end) >= 0;
       for (; i < c.keys.length; i++) {
         const k = c.keys[i]!;
-        if (end && Buffer.compare(k, end) >= 0) return;
+        if (check && Buffer.compare(k, end!) >= 0) return;
         yield [k, c.vals[i]!];
       }
     }

@@ -31,6 +31,8 @@ export interface ScanSpec {
   limitHint: number | null;
   /** The secondary index holds every column the query needs. */
   covering: boolean;
+  /** Column ordinals the query reads (filled while planning); undefined = all. Others are left NULL. */
+  needed?: Set<number>;
 }
 
 function indexOf(l: TableLayout, pos: number): IndexLayout {
@@ -143,7 +145,7 @@ export function scanNode(spec: ScanSpec): RelNode {
         }
         const key = primaryKey(l, row);
         const value = await ctx.txn.get(key);
-        if (value) yield [decodePrimaryRow(l, key, value)];
+        if (value) yield [decodePrimaryRow(l, key, value, spec.needed)];
         return;
       }
       const spans = await computeSpans(l, ix, spec.constraint, ctx);
@@ -154,7 +156,10 @@ export function scanNode(spec: ScanSpec): RelNode {
         for await (const page of ctx.txn.scan(span.start, span.end, { reverse: spec.reverse, limit: left === Infinity ? undefined : left, pageRows: Math.min(batchRows * 4, left) })) {
           await checkpoint(ctx);
           let rows: Row[];
-          if (spec.indexPos === 0) rows = page.map((kv) => decodePrimaryRow(l, kv.key, kv.value));
+          if (spec.indexPos === 0) {
+            const needed = spec.needed;
+            rows = page.map((kv) => decodePrimaryRow(l, kv.key, kv.value, needed));
+          }
           else {
             rows = page.map((kv) => decodeSecondaryRow(l, ix, kv.key, kv.value));
             if (!spec.covering) rows = await indexJoin(l, rows, ctx);

@@ -341,6 +341,13 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
   const from = await planFrom(c.from, ctx, outer, state);
   let node = from.node;
   const scope0 = from.scope;
+  if (from.scan && c.from.length === 1 && c.from[0]!.kind === 'tableName') {
+    // Record which columns are read (here or by subqueries) so the scan decodes only those.
+    const needed = new Set<number>();
+    scope0.onRef = (i) => needed.add(i);
+    from.scan.setSpec({ ...from.scan.spec, needed });
+    node = from.node;
+  }
   const onCorr = () => (state.correlated = true);
   if (c.where) {
     const aggs: FuncCall[] = [];

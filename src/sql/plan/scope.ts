@@ -8,6 +8,8 @@ import type { OutCol } from './types.js';
 export interface Scope {
   cols: OutCol[];
   parent: Scope | null;
+  /** Told about every column resolved in this scope (from this query or its subqueries): scans decode only those. */
+  onRef?: (index: number) => void;
 }
 
 export interface ResolvedColumn {
@@ -35,7 +37,10 @@ export function resolveColumn(scope: Scope, table: string | null, name: string):
       }
       if (found === -1) found = i;
     }
-    if (found !== -1) return { depth, index: found, col: s.cols[found]! };
+    if (found !== -1) {
+      s.onRef?.(found);
+      return { depth, index: found, col: s.cols[found]! };
+    }
   }
   const full = table ? `${table}.${name}` : name;
   throw new BurrowError('42703', `column "${full}" does not exist`);
@@ -46,6 +51,7 @@ export function tableColumns(scope: Scope, table: string | null): number[] {
   scope.cols.forEach((c, i) => {
     if (table === null ? !c.hidden : c.table === table && !c.hidden) out.push(i);
   });
+  for (const i of out) scope.onRef?.(i);
   if (table !== null && out.length === 0 && !scope.cols.some((c) => c.table === table)) {
     throw new BurrowError('42P01', `no data source matches pattern: ${table}.*`);
   }

@@ -14,7 +14,7 @@ import type { Datum, Row } from '../types/datum.js';
 import type { SqlType } from '../types/types.js';
 import type { IndexDesc, TableDesc } from '../catalog/descriptor.js';
 import { decodeKeyDatum, encodeKeyDatum, type Direction } from './key-codec.js';
-import { decodeValueDatum, encodeValueDatum, getUvarint, newValueWriter, putUvarint, type ValueWriter } from './value-codec.js';
+import { decodeValueDatum, encodeValueDatum, getUvarint, newValueWriter, putUvarint, skipValueDatum, type ValueWriter } from './value-codec.js';
 
 interface IndexLayout {
   index: IndexDesc;
@@ -153,16 +153,16 @@ export function secondaryEntries(l: TableLayout, row: Row): IndexEntry[] {
 }
 
 /** Decodes a primary index entry into a full row (NULL for absent columns). */
-export function decodePrimaryRow(l: TableLayout, key: Buffer, value: Buffer): Row {
+export function decodePrimaryRow(l: TableLayout, key: Buffer, value: Buffer, needed?: Set<number>): Row {
   const row: Row = new Array(l.types.length).fill(null);
   const p = l.primary;
   const r = enc.newKeyReader(key, p.prefix.length);
   for (let i = 0; i < p.keyOrdinals.length; i++) row[p.keyOrdinals[i]!] = decodeKeyDatum(r, p.keyTypes[i]!, p.keyDirs[i]!);
-  decodeValueInto(l, value, 0, row);
+  decodeValueInto(l, value, 0, row, needed);
   return row;
 }
 
-function decodeValueInto(l: TableLayout, value: Buffer, offset: number, row: Row): void {
+function decodeValueInto(l: TableLayout, value: Buffer, offset: number, row: Row, needed?: Set<number>): void {
   const vr = { buf: value, offset };
   let id = 0;
   while (vr.offset < value.length) {
@@ -171,7 +171,8 @@ function decodeValueInto(l: TableLayout, value: Buffer, offset: number, row: Row
     if (ord === undefined) {
       throw new BurrowError('XX001', `row value names column ${id}, which table ${l.desc.name} does not have`);
     }
-    row[ord] = decodeValueDatum(vr, l.types[ord]!);
+    if (needed && !needed.has(ord)) skipValueDatum(vr, l.types[ord]!);
+    else row[ord] = decodeValueDatum(vr, l.types[ord]!);
   }
 }
 

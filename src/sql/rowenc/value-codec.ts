@@ -167,6 +167,25 @@ export function getUvarint(r: ValueReader): number {
 }
 
 function getZigzag(r: ValueReader): bigint {
+  // Fast path: values below 2^53 (timestamps in microseconds included) decode with doubles.
+  let v = 0;
+  let mul = 1;
+  const start = r.offset;
+  for (let i = 0; i < 8; i++) {
+    const b = r.buf[r.offset++];
+    if (b === undefined) throw corrupt();
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      if (v > Number.MAX_SAFE_INTEGER) break;
+      return BigInt(v % 2 === 0 ? v / 2 : -(v + 1) / 2);
+    }
+    mul *= 128;
+  }
+  r.offset = start;
+  return getZigzagBig(r);
+}
+
+function getZigzagBig(r: ValueReader): bigint {
   let z = 0n;
   let shift = 0n;
   for (let i = 0; i < 20; i++) {
@@ -246,5 +265,49 @@ export function decodeValueDatum(r: ValueReader, t: SqlType): Datum {
     }
     default:
       throw new BurrowError('XX000', `internal error: cannot read a value of type ${t.family}`);
+  }
+}
+
+function skipVarint(r: ValueReader): void {
+  for (let i = 0; i < 20; i++) {
+    const b = r.buf[r.offset++];
+    if (b === undefined) throw corrupt();
+    if (b < 0x80) return;
+  }
+  throw corrupt();
+}
+
+/** Steps over one value without building it (columns a query does not read). */
+export function skipValueDatum(r: ValueReader, t: SqlType): void {
+  switch (t.family) {
+    case 'int': case 'oid': case 'time': case 'timestamp': case 'timestamptz': case 'date':
+      return skipVarint(r);
+    case 'float':
+      r.offset += 8;
+      return;
+    case 'decimal':
+      if (r.buf[r.offset++] === 0) {
+        skipVarint(r);
+        skipVarint(r);
+      }
+      return;
+    case 'string': case 'jsonb': case 'bytes': {
+      const n = getUvarint(r);
+      r.offset += n;
+      return;
+    }
+    case 'bool':
+      r.offset += 1;
+      return;
+    case 'uuid':
+      r.offset += 16;
+      return;
+    case 'interval':
+      skipVarint(r);
+      skipVarint(r);
+      skipVarint(r);
+      return;
+    default:
+      decodeValueDatum(r, t);
   }
 }
