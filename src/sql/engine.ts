@@ -12,6 +12,8 @@ import type { PlanCtx } from './plan/plan-ctx.js';
 import type { RelNode } from './plan/types.js';
 import { newSession, type Session } from './session/session.js';
 import { registerObjectHandlers } from './objects/register.js';
+import { installVirtualTables } from './vtable/register.js';
+import { registerShowHandlers } from './show/register.js';
 import { registerSettingsHandlers } from './settings/register.js';
 import { registerPrivilegeHandlers } from './privilege/register.js';
 
@@ -30,6 +32,7 @@ export interface SqlEngine {
 
 export async function openSqlEngine(store: Store): Promise<SqlEngine> {
   registerObjectHandlers();
+  registerShowHandlers();
   registerSettingsHandlers();
   registerPrivilegeHandlers();
   const kv = openKv(store);
@@ -54,5 +57,6 @@ export async function openSqlEngine(store: Store): Promise<SqlEngine> {
       engine.virtualTable = r;
     },
   };
+  installVirtualTables(engine);
   return engine;
 }

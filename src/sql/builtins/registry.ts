@@ -32,6 +32,7 @@ import {
 } from './overload.js';
 import { generators } from './srf.js';
 import { stringFunctions } from './string-functions.js';
+import { pgFunctions } from '../vtable/pg-functions.js';
 import { systemFunctions } from './system-functions.js';
 import { windowFunctionNames } from './window.js';
 
@@ -49,7 +50,7 @@ export interface ResolvedFunction {
 
 function buildScalarIndex(): Map<string, FunctionDef> {
   const index = new Map<string, FunctionDef>();
-  const families = [stringFunctions, mathFunctions, datetimeFunctions, jsonFunctions, systemFunctions, arrayFunctions];
+  const families = [stringFunctions, mathFunctions, datetimeFunctions, jsonFunctions, systemFunctions, arrayFunctions, pgFunctions];
   for (const def of families.flat()) {
     if (index.has(def.name)) throw new Error(`builtin ${def.name} defined twice`);
     index.set(def.name, def);
