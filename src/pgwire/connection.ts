@@ -12,14 +12,16 @@
 import type { Socket } from 'node:net';
 import { BurrowError, toBurrowError } from '../util/errors.js';
 import type { SqlEngine } from '../sql/engine.js';
-import type { PreparedStatement, Session } from '../sql/session/session.js';
+import type { CopyInSession, PreparedStatement, Session } from '../sql/session/session.js';
+import type { Statement } from '../sql/parser/ast.js';
+import { copyFormat, newCopyParser, type CopyParser } from './copy-parser.js';
 import type { StatementResult } from '../sql/session/result.js';
 import { commandTag } from '../sql/session/result.js';
 import { typeFromOid, typeLen, typeOid, T, type SqlType } from '../sql/types/types.js';
 import type { OutCol } from '../sql/plan/types.js';
 import { crdbVersion, serverVersion } from '../sql/session/session-vars.js';
 import {
-  Reader, authOk, backendKeyData, bindComplete, cancelRequestCode, closeComplete, commandComplete, dataRow,
+  Reader, Writer, authOk, backendKeyData, bindComplete, cancelRequestCode, closeComplete, commandComplete, dataRow,
   emptyQueryResponse, errorOrNotice, gssEncRequestCode, maxMessageBytes, maxStartupBytes, noData, parameterDescription,
   parameterStatus, parseComplete, portalSuspended, protocolError, protocolVersion3, readyForQuery, rowDescription,
   sslRequestCode, type FieldDesc,
@@ -64,6 +66,8 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
   const statements = new Map<string, PreparedStatement>();
   const portals = new Map<string, Portal>();
   let skipToSync = false;
+  // COPY FROM STDIN in progress: data messages go to the sink until CopyDone or CopyFail.
+  let copy: { sink: CopyInSession | null; parser: CopyParser; failed: boolean; simple: boolean } | null = null;
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
@@ -161,6 +165,7 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
   async function handle(type: string, r: Reader): Promise<void> {
     const s = session!;
     if (type === 'X') return close();
+    if (copy) return copyMessage(s, type, r);
     if (type === 'S') {
       skipToSync = false;
       send(readyForQuery(s.txnStatus()));
@@ -215,6 +220,73 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
     return true;
   }
 
+  async function copyMessage(s: Session, type: string, r: Reader): Promise<void> {
+    const c = copy!;
+    try {
+      if (type === 'd') {
+        if (!c.failed) await c.sink!.add(c.parser.feed(r.bytes(r.remaining())));
+        return;
+      }
+      if (type === 'c') {
+        copy = null;
+        if (c.failed) {
+          if (c.simple) send(readyForQuery(s.txnStatus()));
+          return;
+        }
+        await c.sink!.add(c.parser.end());
+        const res = await c.sink!.finish();
+        send(commandComplete(commandTag(res)));
+        if (c.simple) send(readyForQuery(s.txnStatus()));
+        return;
+      }
+      if (type === 'f') {
+        copy = null;
+        const msg = r.remaining() > 0 ? r.cstring() : '';
+        if (!c.failed) {
+          c.sink!.abort();
+          sendError(new BurrowError('57014', `COPY from stdin failed: ${msg}`));
+        }
+        if (c.simple) send(readyForQuery(s.txnStatus()));
+        else skipToSync = true;
+        return;
+      }
+      // Flush and Sync during COPY are ignored, as PostgreSQL does.
+    } catch (err) {
+      c.failed = true;
+      c.sink?.abort();
+      sendError(err);
+      if (!c.simple) skipToSync = true;
+    }
+  }
+
+  async function startCopy(s: Session, st: Extract<Statement, { kind: 'copyFrom' }>, simple: boolean): Promise<void> {
+    const sink = await s.copyIn(st);
+    copy = { sink, parser: newCopyParser(copyFormat(st.options)), failed: false, simple };
+    const w = new Writer().byte(0).int16(sink.columnCount);
+    for (let i = 0; i < sink.columnCount; i++) w.int16(0);
+    send(w.finish('G'));
+  }
+
+  async function copyOut(s: Session, st: Extract<Statement, { kind: 'copyTo' }>): Promise<void> {
+    const { parse: parseSql } = await import('../sql/parser/index.js');
+    const sql = st.query ? null : `SELECT ${st.columns.length ? st.columns.map((c) => `"${c.replace(/"/g, '""')}"`).join(', ') : '*'} FROM ${[st.table!.catalog, st.table!.schema, st.table!.name].filter(Boolean).map((x) => `"${x}"`).join('.')}`;
+    const res = await s.execute(st.query ?? parseSql(sql!)[0]!, []);
+    const fmt = copyFormat(st.options);
+    const cols = res.columns ?? [];
+    const w = new Writer().byte(0).int16(cols.length);
+    for (let i = 0; i < cols.length; i++) w.int16(0);
+    send(w.finish('H'));
+    const tz = s.state.timezone;
+    const esc = (v: string) => (fmt.csv ? (/[",\n\r]/.test(v) || v === '' ? `"${v.replace(/"/g, '""')}"` : v) : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
+    if (fmt.csv && fmt.header) send(new Writer().bytes(Buffer.from(cols.map((c) => c.name).join(fmt.delimiter) + '\n')).finish('d'));
+    for (const row of res.rows) {
+      const line = row.map((d, i) => (d === null ? fmt.nullString : esc(encodeText(d, cols[i]!.type, tz).toString('utf8')))).join(fmt.delimiter) + '\n';
+      send(new Writer().bytes(Buffer.from(line, 'utf8')).finish('d'));
+    }
+    send(new Writer().finish('c'));
+    send(commandComplete(`COPY ${res.rows.length}`));
+  }
+
   async function simpleQuery(s: Session, sql: string): Promise<void> {
     if (sql.trim() === '' || /^\s*;*\s*$/.test(sql)) {
       send(emptyQueryResponse());
@@ -225,7 +297,18 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
     try {
       const stmts = parseSql(sql);
       if (stmts.length === 0) send(emptyQueryResponse());
-      for (const st of stmts) sendResult(await s.execute(st, []), []);
+      for (const st of stmts) {
+        if (st.kind === 'copyFrom') {
+          // ReadyForQuery comes after CopyDone/CopyFail; statements after COPY in the same string are not run.
+          await startCopy(s, st, true);
+          return;
+        }
+        if (st.kind === 'copyTo') {
+          await copyOut(s, st);
+          continue;
+        }
+        sendResult(await s.execute(st, []), []);
+      }
     } catch (err) {
       sendError(err);
     }
@@ -286,6 +369,10 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
     }
     const p = portals.get(name);
     if (!p) throw new BurrowError('34000', `portal "${name}" does not exist`);
+    if (p.ps.stmt?.kind === 'copyFrom' || p.ps.stmt?.kind === 'copyTo') {
+      send(noData());
+      return;
+    }
     // Run the statement now so its result columns are known; Execute sends the rows.
     if (!p.result) p.result = await s.executePrepared(p.ps, p.params);
     p.described = true;
@@ -301,6 +388,8 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
       send(emptyQueryResponse());
       return;
     }
+    if (p.ps.stmt.kind === 'copyFrom') return startCopy(s, p.ps.stmt, false);
+    if (p.ps.stmt.kind === 'copyTo') return copyOut(s, p.ps.stmt);
     if (!p.result) p.result = await s.executePrepared(p.ps, p.params);
     const done = sendResult(p.result, p.resultFormats, p.sent, maxRows, false);
     if (done) {

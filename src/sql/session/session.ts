@@ -19,6 +19,7 @@ import type { ExecCtx } from '../plan/types.js';
 import type { SqlEngine } from '../engine.js';
 import { evalAsOf } from './as-of.js';
 import { dispatch } from './dispatch.js';
+import { startCopyIn } from '../dml/copy.js';
 import { planSelect } from '../plan/build-select.js';
 import { collectRows } from '../exec/basic-nodes.js';
 import { commandResult, rowsResult, type StatementResult } from './result.js';
@@ -39,11 +40,20 @@ export interface PreparedStatement {
   plan: { node: import('../plan/types.js').RelNode; catalogVersion: number } | null;
 }
 
+export interface CopyInSession {
+  columnCount: number;
+  add(rows: (string | null)[][]): Promise<void>;
+  finish(): Promise<StatementResult>;
+  abort(): void;
+}
+
 export interface Session {
   readonly state: SessionState;
   /** Parses and plans once; executePrepared runs it with parameters, reusing the plan while the catalog is unchanged. */
   prepare(sql: string, paramTypes?: (import('../types/types.js').SqlType | undefined)[]): Promise<PreparedStatement>;
   executePrepared(ps: PreparedStatement, params: unknown[]): Promise<StatementResult>;
+  /** Starts COPY FROM STDIN: rows go in with add(); finish() commits (outside BEGIN) and gives the COPY result. */
+  copyIn(stmt: Extract<Statement, { kind: 'copyFrom' }>): Promise<CopyInSession>;
   /** Parses and runs every statement in sql; stops at the first error (which it throws). */
   query(sql: string, params?: unknown[]): Promise<StatementResult[]>;
   execute(stmt: Statement, params?: unknown[]): Promise<StatementResult>;
@@ -422,11 +432,48 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     }
   }
 
+  async function copyIn(stmt: Extract<Statement, { kind: 'copyFrom' }>): Promise<CopyInSession> {
+    cancelled = false;
+    if (open?.aborted) throw new BurrowError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    const explicit = open;
+    const txn = explicit ? explicit.txn : engine.kv.begin();
+    let target;
+    try {
+      target = await startCopyIn(stmt, stmtEnv(txn, [], !!explicit));
+    } catch (err) {
+      if (explicit) explicit.aborted = true;
+      else txn.rollback();
+      throw err;
+    }
+    const t = target;
+    const fail = () => {
+      if (explicit) explicit.aborted = true;
+      else txn.rollback();
+    };
+    return {
+      columnCount: t.columnCount,
+      async add(rows) {
+        try {
+          await t.addRows(rows);
+        } catch (err) {
+          fail();
+          throw err;
+        }
+      },
+      async finish() {
+        if (!explicit) await txn.commit();
+        return commandResult('COPY', t.rowsInserted());
+      },
+      abort: fail,
+    };
+  }
+
   return {
     state,
     execute,
     prepare,
     executePrepared,
+    copyIn,
     async query(sql, params = []) {
       const stmts = parse(sql);
       const out: StatementResult[] = [];
