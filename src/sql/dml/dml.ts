@@ -314,8 +314,18 @@ export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<S
   const e = tableEnv(desc, env.planCtx(), 'UPDATE', alias);
   e.planSubquery = (s, o) => planSelect(s, env.planCtx(), { outer: o });
   const sets: { index: number; expr: CExpr }[] = [];
+  // (a, b) = (x, y) is the same as a = x, b = y.
+  const flat: { columns: string[]; value: Expr }[] = [];
   for (const s of stmt.sets) {
-    if (s.tuple) throw new BurrowError('0A000', 'unimplemented: tuple assignment in UPDATE');
+    if (!s.tuple) flat.push({ columns: s.columns, value: s.value });
+    else if (s.value.kind === 'tuple' && s.value.elems.length === s.columns.length) s.columns.forEach((c, k) => flat.push({ columns: [c], value: (s.value as Extract<Expr, { kind: 'tuple' }>).elems[k]! }));
+    else if (s.value.kind === 'tuple') throw new BurrowError('42601', `number of columns (${s.columns.length}) does not match number of values (${s.value.elems.length})`);
+    else throw new BurrowError('0A000', 'unimplemented: assigning a subquery to a column tuple in UPDATE');
+  }
+  const assigned = new Set<string>();
+  for (const s of flat) {
+    if (assigned.has(s.columns[0]!)) throw new BurrowError('42601', `multiple assignments to the same column "${s.columns[0]}"`);
+    assigned.add(s.columns[0]!);
     const i = desc.columns.findIndex((c) => c.name === s.columns[0]);
     if (i < 0) throw new BurrowError('42703', `column "${s.columns[0]}" does not exist`);
     if (desc.columns[i]!.computeExpr) throw new BurrowError('55000', `cannot write directly to computed column "${s.columns[0]}"`);

@@ -12,6 +12,7 @@ import type {
 import { formatExpr } from '../parser/index.js';
 import { resolveAggregate, isAggregate } from '../builtins/aggregates.js';
 import { resolveGenerator } from '../builtins/srf.js';
+import { functionKind } from '../builtins/registry.js';
 import { resolveWindow } from '../builtins/window.js';
 import { windowNode, type WindowSpecC } from '../exec/window-node.js';
 import { T, type SqlType } from '../types/types.js';
@@ -126,6 +127,13 @@ async function planFrom(sources: TableSource[], ctx: PlanCtx, outer: Scope | nul
   if (sources.length === 0) {
     const node = valuesNode([], [[]]);
     return { node, scope: newScope([], outer) };
+  }
+  const names = new Set<string>();
+  for (const src of sources) {
+    const n = src.kind === 'tableName' ? src.alias?.name ?? src.name.name : src.kind === 'derived' || src.kind === 'funcSource' ? src.alias?.name : undefined;
+    if (!n) continue;
+    if (names.has(n)) throw new BurrowError('42712', `source name "${n}" specified more than once (missing AS clause)`);
+    names.add(n);
   }
   let acc = await planSource(sources[0]!, ctx, outer, state);
   for (let i = 1; i < sources.length; i++) {
@@ -289,9 +297,20 @@ async function planJoin(src: Extract<TableSource, { kind: 'join' }>, ctx: PlanCt
   const kind: JoinKind = src.joinType === 'CROSS' ? 'CROSS' : src.joinType;
   const node = joinNode(left.node, right.node, { kind: kind === 'CROSS' ? 'INNER' : kind, leftKeys, rightKeys, keyTypes, on: resid });
   if (using) {
-    // USING columns appear once; hide the right side's copies (and coalesce for FULL joins).
-    const hiddenRight = new Set(rightKeys.map((i) => nl + i));
-    node.cols = node.cols.map((c, i) => (hiddenRight.has(i) ? { ...c, hidden: true } : c));
+    // USING columns come first, once (the right side's value for RIGHT joins, COALESCE for FULL);
+    // each side's own copy stays reachable only as table.column.
+    const merged = using.map((name, k) => {
+      const li = leftKeys[k]!;
+      const ri = nl + rightKeys[k]!;
+      const t = node.cols[li]!.type;
+      const pick = kind === 'RIGHT' ? (r: import('../types/datum.js').Row) => r[ri]! : kind === 'FULL' ? (r: import('../types/datum.js').Row) => (r[li] ?? r[ri]!) : (r: import('../types/datum.js').Row) => r[li]!;
+      return { col: { name, type: t, table: null, hidden: false } as OutCol, expr: syncExpr(t, (r) => pick(r), name) };
+    });
+    const usingIdx = new Set([...leftKeys, ...rightKeys.map((i) => nl + i)]);
+    const rest = node.cols.map((c, i) => ({ col: usingIdx.has(i) ? { ...c, hidden: true, qualifiedOnly: true } : c, expr: syncExpr(c.type, (r) => r[i]!, c.name) }));
+    const all = [...merged, ...rest];
+    const projected = projectNode(node, all.map((a) => a.expr), all.map((a) => a.col));
+    return { node: projected, scope: newScope(projected.cols, outer) };
   }
   return { node, scope: newScope(node.cols, outer) };
 }
@@ -439,11 +458,55 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
     mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(grouped0 ? { preScope: scope0 } : {}) });
   }
 
+  // Set-returning functions in the target list run once per input row; their rows are zipped
+  // (the shorter ones padded with NULLs) and the calls then refer to the added columns.
+  const srfCalls = collectGenerators(c);
+  if (srfCalls.length) {
+    const e0 = mkEnv('SELECT');
+    const gens: { g: ReturnType<typeof resolveGenerator>; args: CExpr[]; call: FuncCall }[] = [];
+    for (const call of srfCalls) {
+      let args = await Promise.all(call.args.map((a) => compileExpr(a, e0)));
+      const g = resolveGenerator(call.name.join('.'), args.map((a) => a.type));
+      args = args.map((a, i) => coerce(a, g.paramTypes[i] ?? a.type, e0));
+      gens.push({ g, args, call });
+    }
+    const extra: OutCol[] = gens.map(({ g, call }) => ({ name: call.name[call.name.length - 1]!, type: g.columns[0]!.type, table: null, hidden: false }));
+    const input = node;
+    const cols = [...scope.cols, ...extra];
+    node = {
+      cols,
+      explain: () => ({ name: 'project set', details: gens.map((x) => formatExpr(x.call)), children: [input.explain()] }),
+      async *run(ctx2) {
+        for await (const batch of input.run(ctx2)) {
+          const out: import('../types/datum.js').Row[] = [];
+          for (const r of batch) {
+            const lists = await Promise.all(gens.map(async ({ g, args }) => {
+              const vals = await Promise.all(args.map((a) => a.evalAsync(r, ctx2)));
+              if (g.strict && vals.some((v) => v === null)) return [];
+              return [...g.fn(vals, ctx2.evalCtx)].map((row) => row[0]!);
+            }));
+            const n = Math.max(0, ...lists.map((l) => l.length));
+            for (let i = 0; i < n; i++) out.push([...r, ...lists.map((l) => (i < l.length ? l[i]! : null))]);
+            await checkpoint(ctx2);
+          }
+          if (out.length) yield out;
+        }
+      },
+    };
+    const sbound = new Map(bound ?? []);
+    srfCalls.forEach((call, i) => sbound.set(formatExpr(call), scope.cols.length + i));
+    const grouped1 = !!bound;
+    scope = newScope(cols, outer);
+    bound = sbound;
+    mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(grouped1 ? { preScope: scope0 } : {}) });
+  }
+
   // Targets.
   const exprs: CExpr[] = [];
   const outCols: OutCol[] = [];
   for (const t of c.targets) {
     if (t.expr.kind === 'star') {
+      if (c.from.length === 0) throw new BurrowError('42602', 'SELECT * with no tables specified is not valid');
       if (grouped) throw new BurrowError('42803', 'column "*" must appear in the GROUP BY clause or be used in an aggregate function');
       const table = t.expr.table?.name ?? null;
       for (const i of tableColumns(scope, table)) {
@@ -462,7 +525,23 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
     if (c.distinct) n = distinctNode(n);
     return n;
   }
-  return finishOrderLimit(node, scope, stmt, ctx, state, { exprs, outCols, clause: c, mkEnv, scan: grouped || c.where || c.from.length !== 1 || windowCalls.length ? undefined : from.scan });
+  return finishOrderLimit(node, scope, stmt, ctx, state, { exprs, outCols, clause: c, mkEnv, scan: grouped || c.where || c.from.length !== 1 || windowCalls.length || srfCalls.length ? undefined : from.scan });
+}
+
+function collectGenerators(c: SelectClause): FuncCall[] {
+  const out: FuncCall[] = [];
+  const walk = (e: unknown): void => {
+    if (!e || typeof e !== 'object') return;
+    const k = (e as { kind?: string }).kind;
+    if (k === 'select' || k === 'subquery' || k === 'exists' || k === 'arraySubquery') return;
+    if (k === 'func' && !(e as FuncCall).over && functionKind((e as FuncCall).name.join('.')) === 'generator') {
+      if (!out.some((x) => formatExpr(x) === formatExpr(e as FuncCall))) out.push(e as FuncCall);
+      return;
+    }
+    for (const v of Object.values(e as object)) walk(v);
+  };
+  for (const t of c.targets) walk(t.expr);
+  return out;
 }
 
 function collectWindows(c: SelectClause, stmt: SelectStatement | null): FuncCall[] {

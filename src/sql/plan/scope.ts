@@ -24,7 +24,7 @@ export function newScope(cols: OutCol[], parent: Scope | null = null): Scope {
 }
 
 function matches(c: OutCol, table: string | null, name: string): boolean {
-  return c.name === name && (table === null || c.table === table);
+  return c.name === name && (table === null ? !c.qualifiedOnly : c.table === table);
 }
 
 export function resolveColumn(scope: Scope, table: string | null, name: string): ResolvedColumn {
@@ -41,6 +41,11 @@ export function resolveColumn(scope: Scope, table: string | null, name: string):
       s.onRef?.(found);
       return { depth, index: found, col: s.cols[found]! };
     }
+  }
+  if (table !== null) {
+    let known = false;
+    for (let s: Scope | null = scope; s && !known; s = s.parent) known = s.cols.some((c) => c.table === table);
+    if (!known) throw new BurrowError('42P01', `no data source matches prefix: ${table} in this context`);
   }
   const full = table ? `${table}.${name}` : name;
   throw new BurrowError('42703', `column "${full}" does not exist`);

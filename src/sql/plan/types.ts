@@ -18,6 +18,8 @@ export interface OutCol {
   table: string | null;
   /** Left out of `*` (rowid, ORDER BY helpers). */
   hidden: boolean;
+  /** Only reachable with a table qualifier (the per-side copies of a JOIN ... USING column). */
+  qualifiedOnly?: boolean;
 }
 
 export interface ExecCtx {
