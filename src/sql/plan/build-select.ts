@@ -453,7 +453,7 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
     const wbound = new Map(bound ?? []);
     windowCalls.forEach((w, i) => wbound.set(formatExpr(w), scope.cols.length + i));
     const grouped0 = !!bound;
-    scope = newScope(cols, outer);
+    scope = extendScope(scope, cols, outer);
     bound = wbound;
     mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(grouped0 ? { preScope: scope0 } : {}) });
   }
@@ -496,7 +496,7 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
     const sbound = new Map(bound ?? []);
     srfCalls.forEach((call, i) => sbound.set(formatExpr(call), scope.cols.length + i));
     const grouped1 = !!bound;
-    scope = newScope(cols, outer);
+    scope = extendScope(scope, cols, outer);
     bound = sbound;
     mkEnv = (clause: string): CompileEnv => ({ ...env(ctx, scope, clause, onCorr), bound, ...(grouped1 ? { preScope: scope0 } : {}) });
   }
@@ -526,6 +526,16 @@ async function planClause(c: SelectClause, stmt: SelectStatement | null, ctx: Pl
     return n;
   }
   return finishOrderLimit(node, scope, stmt, ctx, state, { exprs, outCols, clause: c, mkEnv, scan: grouped || c.where || c.from.length !== 1 || windowCalls.length || srfCalls.length ? undefined : from.scan });
+}
+
+/** A scope with extra columns after base's; references to base's columns still reach base's recorder. */
+function extendScope(base: Scope, cols: OutCol[], outer: Scope | null): Scope {
+  const s = newScope(cols, outer);
+  const n = base.cols.length;
+  s.onRef = (i) => {
+    if (i < n) base.onRef?.(i);
+  };
+  return s;
 }
 
 function collectGenerators(c: SelectClause): FuncCall[] {
@@ -661,7 +671,7 @@ async function finishOrderLimit(
     keys.push({ index: idx, type: outCols[idx]!.type, desc, nullsLast: o.nulls ? o.nulls === 'LAST' !== desc : false });
   }
   const distinct = !!targets && (targets.clause.distinct || targets.clause.distinctOn !== null);
-  if (distinct && exprs.length > width) {
+  if (distinct && !targets!.clause.distinctOn && exprs.length > width) {
     throw new BurrowError('42P10', 'for SELECT DISTINCT, ORDER BY expressions must appear in select list');
   }
   // DISTINCT ON columns are computed with the projection (they may be extra, hidden columns).

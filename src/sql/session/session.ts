@@ -208,6 +208,7 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
         if (!open) return { ...commandResult('COMMIT'), notices: ['there is no transaction in progress'] };
         const o = open;
         open = null;
+        if ((o as OpenTxn & { committed?: boolean }).committed) return commandResult('COMMIT'); // after RELEASE cockroach_restart
         if (o.aborted) {
           o.txn.rollback();
           return commandResult('ROLLBACK');
@@ -218,7 +219,7 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
       case 'rollback': {
         if (stmt.savepoint) return rollbackTo(stmt.savepoint);
         if (!open) return { ...commandResult('ROLLBACK'), notices: ['there is no transaction in progress'] };
-        open.txn.rollback();
+        if (!(open as OpenTxn & { committed?: boolean }).committed) open.txn.rollback();
         open = null;
         return commandResult('ROLLBACK');
       }
