@@ -209,7 +209,9 @@ async function insertSource(stmt: InsertStatement, plan: InsertPlan, env: StmtEn
     }
     return out;
   }
-  const sel = await planSelect(stmt.source, env.planCtx());
+  // A WITH in front of INSERT scopes over its source query.
+  const source = stmt.with && !stmt.source.with ? { ...stmt.source, with: stmt.with } : stmt.source;
+  const sel = await planSelect(source, env.planCtx());
   if (sel.cols.length !== plan.targetCols.length) {
     throw new BurrowError('42601', `INSERT has more ${sel.cols.length > plan.targetCols.length ? 'expressions than target columns' : 'target columns than expressions'}, ${sel.cols.length} expressions for ${plan.targetCols.length} targets`);
   }
@@ -309,6 +311,9 @@ export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<S
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
   await requirePrivilege(env, desc, 'UPDATE');
+  if (env.session.vars.get('sql_safe_updates') === 'on' && !stmt.where && !stmt.limit) {
+    throw new BurrowError('01000', 'rejected (sql_safe_updates = true): UPDATE without WHERE clause', { hint: 'Add a WHERE clause or set sql_safe_updates = false.' });
+  }
   const w = await prepareTableWrite(desc, env.planCtx());
   const alias = stmt.table.alias?.name ?? desc.name;
   const e = tableEnv(desc, env.planCtx(), 'UPDATE', alias);
@@ -360,7 +365,7 @@ export async function execDelete(stmt: DeleteStatement, env: StmtEnv): Promise<S
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
   await requirePrivilege(env, desc, 'DELETE');
-  if (env.session.vars.get('sql_safe_updates') === 'true' && !stmt.where && !stmt.limit) {
+  if (env.session.vars.get('sql_safe_updates') === 'on' && !stmt.where && !stmt.limit) {
     throw new BurrowError('01000', 'rejected (sql_safe_updates = true): DELETE without WHERE clause', { hint: 'Add a WHERE clause or set sql_safe_updates = false.' });
   }
   const w = await prepareTableWrite(desc, env.planCtx());

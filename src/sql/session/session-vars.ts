@@ -32,7 +32,7 @@ export function defaultVars(): Map<string, string> {
     ['server_version', serverVersion],
     ['server_version_num', '130000'],
     ['session_user', 'root'],
-    ['sql_safe_updates', 'false'],
+    ['sql_safe_updates', 'off'],
     ['standard_conforming_strings', 'on'],
     ['statement_timeout', '0'],
     ['timezone', 'UTC'],
@@ -90,7 +90,7 @@ export function setVar(s: SessionState, rawName: string, value: string | null): 
       if (!['true', 'false', 'on', 'off', '1', '0', 't', 'f'].includes(b)) {
         throw new BurrowError('22023', `parameter "${name}" requires a Boolean value`);
       }
-      s.vars.set(name, ['true', 'on', '1', 't'].includes(b) ? (name === 'sql_safe_updates' ? 'true' : 'on') : (name === 'sql_safe_updates' ? 'false' : 'off'));
+      s.vars.set(name, ['true', 'on', '1', 't'].includes(b) ? 'on' : 'off');
       return;
     }
     case 'server_version': case 'server_version_num': case 'crdb_version': case 'node_id': case 'session_user': case 'transaction_status':
