@@ -9,6 +9,7 @@
 //   TIMESTAMP). Splits always floor (negative times belong to earlier days).
 // - tzOffsetSeconds(tz, utcMicros) is east-positive: local = utc + offset.
 
+import { civilFromDays, dayOfWeek, daysFromCivil, daysInMonth, isLeapYear, type CivilDate } from '../types/datetime.js';
 import {
   localToUtcMicros, tzOffsetSeconds as sharedTzOffsetSeconds, utcToLocalMicros, validateTimeZone,
 } from '../types/datetime.js';
@@ -18,12 +19,6 @@ export const microsPerMinute = 60_000_000n;
 export const microsPerHour = 3_600_000_000n;
 export const microsPerDayBig = 86_400_000_000n;
 export const microsPerDayNum = 86_400_000_000;
-
-export interface CivilDate {
-  year: number;
-  month: number; // 1-12
-  day: number; // 1-31
-}
 
 export interface LocalFields extends CivilDate {
   hour: number;
@@ -35,42 +30,8 @@ export interface LocalFields extends CivilDate {
   dayNumber: number;
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-export function civilFromDays(days: number): CivilDate {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
-
-export function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  const table = [31, isLeapYear(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return table[month - 1]!;
-}
-
-/** 0 = Sunday ... 6 = Saturday. */
-export function dayOfWeek(dayNumber: number): number {
-  return (((dayNumber + 4) % 7) + 7) % 7;
-}
+// Civil-date arithmetic lives in types/datetime.ts; re-exported here for the builtins.
+export { civilFromDays, dayOfWeek, daysFromCivil, daysInMonth, isLeapYear, type CivilDate };
 
 function floorDivBig(a: bigint, b: bigint): bigint {
   const q = a / b;
