@@ -76,8 +76,13 @@ export interface ColumnRef { kind: 'colRef'; table: ObjectName | null; column: s
 /** `*` or `t.*` */
 export interface Star { kind: 'star'; table: ObjectName | null }
 export interface UnaryExpr { kind: 'unary'; op: UnaryOp; expr: Expr }
-export interface BinaryExpr { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr }
-export interface CompareExpr { kind: 'compare'; op: CompareOp; left: Expr; right: Expr }
+/**
+ * `explicitOp` marks PostgreSQL's binary `a OPERATOR(pg_catalog.op) b`
+ * spelling (psql sends it): the same operator, but it binds at the generic
+ * operator level (Prec.OP, left-associative) and prints in that spelling.
+ */
+export interface BinaryExpr { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; explicitOp?: boolean }
+export interface CompareExpr { kind: 'compare'; op: CompareOp; left: Expr; right: Expr; explicitOp?: boolean }
 export interface AndExpr { kind: 'and'; left: Expr; right: Expr }
 export interface OrExpr { kind: 'or'; left: Expr; right: Expr }
 export interface NotExpr { kind: 'not'; expr: Expr }
@@ -130,7 +135,8 @@ export interface ArraySubquery { kind: 'arraySubquery'; select: SelectStatement 
 export interface SubscriptExpr { kind: 'subscript'; expr: Expr; index: Expr | null; end: Expr | null; slice: boolean }
 /** `(a, b)`; `row` when written `ROW(...)`. */
 export interface TupleExpr { kind: 'tuple'; elems: Expr[]; row: boolean }
-export interface CollateExpr { kind: 'collate'; expr: Expr; collation: string }
+/** `x COLLATE name`; schema set when written qualified (`COLLATE pg_catalog.default`). */
+export interface CollateExpr { kind: 'collate'; expr: Expr; collation: string; schema?: string }
 /** `DEFAULT`, only in INSERT VALUES rows and UPDATE SET values. */
 export interface DefaultExpr { kind: 'default' }
 

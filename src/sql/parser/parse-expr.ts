@@ -80,6 +80,7 @@ export function parseExprPrec(p: Cursor, minPrec: number): Expr {
 }
 
 function isNonAssocLevel(level: number, built: Expr): boolean {
+  if ((built.kind === 'compare' || built.kind === 'binary') && built.explicitOp) return false;
   if (built.kind === 'compare') return isNonAssocCompare(built.op);
   return level === Prec.IS || level === Prec.CMP || level === Prec.LIKE || level === Prec.CONTAINS;
 }
@@ -111,6 +112,7 @@ function wordInfixLevel(p: Cursor, w: string): number {
     }
     case 'collate': return Prec.COLLATE;
     case 'at': return isKws(p, 'at', 'time', 'zone') ? Prec.AT : -1;
+    case 'operator': return isOp(p, '(', 1) ? Prec.OP : -1;
     default: return -1;
   }
 }
@@ -124,8 +126,9 @@ function applyInfix(p: Cursor, left: Expr): Expr {
     case 'is': return parseIsTail(p, left);
     case 'isnull': return { kind: 'is', not: false, expr: left, test: 'null' };
     case 'notnull': return { kind: 'is', not: true, expr: left, test: 'null' };
-    case 'collate': return { kind: 'collate', expr: left, collation: parseCollationName(p) };
+    case 'collate': return parseCollateTail(p, left);
     case 'at': return parseAtTimeZone(p, left);
+    case 'operator': return parseExplicitOperatorTail(p, left);
     case 'not': return parseLikeFamily(p, advance(p).text, left, true);
     default: return parseLikeFamily(p, t.text, left, false);
   }
@@ -203,13 +206,47 @@ function parseAtTimeZone(p: Cursor, left: Expr): Expr {
   return funcCall(['timezone'], [zone, left]);
 }
 
-function parseCollationName(p: Cursor): string {
+/** `COLLATE name`, `COLLATE "C"`, `COLLATE 'x'` or `COLLATE schema.name` (psql: `pg_catalog.default`). */
+function parseCollateTail(p: Cursor, left: Expr): Expr {
   const t = peek(p);
   if (t.kind === 'string') {
     p.i++;
-    return t.text;
+    return { kind: 'collate', expr: left, collation: t.text };
   }
-  return parseUnrestrictedName(p);
+  const first = parseUnrestrictedName(p);
+  if (isOp(p, '.') && isAnyWordToken(peek(p, 1))) {
+    p.i++;
+    return { kind: 'collate', expr: left, collation: parseUnrestrictedName(p), schema: first };
+  }
+  return { kind: 'collate', expr: left, collation: first };
+}
+
+/**
+ * After `a OPERATOR`: `(op)` or `(pg_catalog.op)` and the right operand.
+ * Only built-in operators exist, so any other schema is an error.
+ */
+function parseExplicitOperatorTail(p: Cursor, left: Expr): Expr {
+  expectOp(p, '(');
+  if (isAnyWordToken(peek(p)) && isOp(p, '.', 1)) {
+    if (peek(p).text !== 'pg_catalog') fail(p, `operator schema must be pg_catalog`);
+    p.i += 2;
+  }
+  const t = peek(p);
+  const op = t.text;
+  const isCompare = t.kind === 'op' && comparePrec[op as CompareOp] !== undefined;
+  const isBinary = t.kind === 'op' && binaryPrec[op as BinaryOp] !== undefined;
+  if (!isCompare && !isBinary) fail(p);
+  p.i++;
+  expectOp(p, ')');
+  if (isCompare) {
+    // `a OPERATOR(pg_catalog.=) ANY (...)` is the plain quantified comparison.
+    const quantified = parseQuantifiedTail(p, op as CompareOp, left);
+    if (quantified !== null) return quantified;
+  }
+  const right = parseExprPrec(p, Prec.OP + 1);
+  return isCompare
+    ? { kind: 'compare', op: op as CompareOp, left, right, explicitOp: true }
+    : { kind: 'binary', op: op as BinaryOp, left, right, explicitOp: true };
 }
 
 /** LIKE, ILIKE, SIMILAR TO, IN, BETWEEN (the keyword already consumed). */
@@ -488,9 +525,26 @@ function checkNameWord(p: Cursor, firstIndex: number, asFunc: boolean): void {
   }
 }
 
+/**
+ * PostgreSQL's built-in aggregates. psql qualifies them
+ * (`pg_catalog.string_agg(...)`); the planner recognizes aggregates by bare
+ * name, so a `pg_catalog.` qualifier on one of these is dropped here. (Every
+ * built-in lives in pg_catalog, which is searched first, so the meaning is
+ * the same.)
+ */
+const PG_CATALOG_AGGREGATES = new Set([
+  'array_agg', 'avg', 'bit_and', 'bit_or', 'bool_and', 'bool_or', 'count', 'every', 'json_agg', 'json_object_agg',
+  'jsonb_agg', 'jsonb_object_agg', 'max', 'min', 'stddev', 'stddev_pop', 'stddev_samp', 'string_agg', 'sum',
+  'var_pop', 'var_samp', 'variance',
+]);
+
+function normalizeCallName(name: string[]): string[] {
+  return name.length === 2 && name[0] === 'pg_catalog' && PG_CATALOG_AGGREGATES.has(name[1]!) ? name.slice(1) : name;
+}
+
 /** After the function name: `(args) [FILTER (WHERE e)] [OVER ...]`. */
 export function parseFuncCallTail(p: Cursor, name: string[]): FuncCall {
-  const f = funcCall(name, []);
+  const f = funcCall(normalizeCallName(name), []);
   expectOp(p, '(');
   if (acceptOp(p, '*')) {
     f.star = true;

@@ -358,8 +358,14 @@ function parseLateral(p: Cursor): TableSource {
   return parseFuncSource(p, parts, true);
 }
 
+/**
+ * `f(...)` in FROM. Built-in set-returning functions live in pg_catalog, so
+ * `pg_catalog.unnest(...)` (psql's \d sends it) is recorded as `unnest(...)`:
+ * the planner resolves set-returning functions by bare name.
+ */
 function parseFuncSource(p: Cursor, parts: string[], lateral: boolean): TableSource {
-  const func = parseFuncCallTail(p, parts);
+  const name = parts.length === 2 && parts[0] === 'pg_catalog' ? parts.slice(1) : parts;
+  const func = parseFuncCallTail(p, name);
   const ordinality = acceptKws(p, 'with', 'ordinality');
   return { kind: 'funcSource', func, lateral, ordinality, alias: parseOptAlias(p) };
 }

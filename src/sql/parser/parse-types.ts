@@ -82,8 +82,23 @@ function parseBitType(p: Cursor): TypeRef {
   return builtin(varying ? 'VARBIT' : 'BIT', parseTypeParams(p, 1));
 }
 
+/**
+ * `pg_catalog.<builtin>` (psql writes `::pg_catalog.regclass`,
+ * `::pg_catalog.text`): skips the qualification so the built-in is parsed
+ * and normalized as if written bare.
+ */
+function skipPgCatalogQualifier(p: Cursor): void {
+  const q = peek(p);
+  const n = peek(p, 2);
+  if ((q.kind === 'word' || q.kind === 'qident') && q.text === 'pg_catalog' && isOp(p, '.', 1)
+    && n.kind === 'word' && BUILTIN_TYPE_WORDS.has(n.text)) {
+    p.i += 2;
+  }
+}
+
 /** The type without array suffixes. */
 function parseBaseType(p: Cursor): TypeRef {
+  skipPgCatalogQualifier(p);
   const t = peek(p);
   if (t.kind === 'word') {
     const special = parseSpecialBaseType(p, t.text);

@@ -8,7 +8,7 @@ import type { Expr, FrameBound, FuncCall, OrderItem, WindowFrame, WindowSpec } f
 import { colNameFunctions, niladicFunctions } from './keywords.js';
 import { binaryPrec, comparePrec, isNonAssocCompare, Prec } from './precedence.js';
 import {
-  formatBytes, formatFuncName, formatName, formatObjectName, formatString, formatType,
+  formatBytes, formatFuncName, formatName, formatObjectName, formatString, formatType, formatUnrestrictedName,
 } from './print-names.js';
 import { formatSelect } from './print-select.js';
 
@@ -21,10 +21,10 @@ export function exprPrec(e: Expr): number {
     case 'and': return Prec.AND;
     case 'not': return Prec.NOT;
     case 'is': case 'isDistinctFrom': return Prec.IS;
-    case 'compare': return comparePrec[e.op];
+    case 'compare': return e.explicitOp ? Prec.OP : comparePrec[e.op];
     case 'like': case 'in': case 'between': return Prec.LIKE;
     case 'quantified': return e.op in comparePrec ? comparePrec[e.op as keyof typeof comparePrec] : Prec.LIKE;
-    case 'binary': return binaryPrec[e.op];
+    case 'binary': return e.explicitOp ? Prec.OP : binaryPrec[e.op];
     case 'unary': return Prec.UNARY;
     case 'num': return e.text.startsWith('-') ? Prec.UNARY : Prec.PRIMARY;
     case 'collate': return Prec.COLLATE;
@@ -57,6 +57,16 @@ export function formatExpr(e: Expr): string {
     case 'or': return `${child(e.left, Prec.OR)} OR ${child(e.right, Prec.OR + 1)}`;
     case 'not': return `NOT ${child(e.expr, Prec.NOT)}`;
     case 'unary': return formatUnary(e.op, e.expr);
+    case 'binary':
+    case 'compare':
+      if (e.explicitOp) return `${child(e.left, Prec.OP)} OPERATOR(pg_catalog.${e.op}) ${child(e.right, Prec.OP + 1)}`;
+      return formatOperatorExpr(e);
+    default: return formatComplexExpr(e);
+  }
+}
+
+function formatOperatorExpr(e: Expr & { kind: 'binary' | 'compare' }): string {
+  switch (e.kind) {
     case 'binary': {
       const p = binaryPrec[e.op];
       return `${child(e.left, p)} ${e.op} ${child(e.right, p + 1)}`;
@@ -66,7 +76,6 @@ export function formatExpr(e: Expr): string {
       const leftMin = isNonAssocCompare(e.op) ? p + 1 : p;
       return `${child(e.left, leftMin)} ${e.op} ${child(e.right, p + 1)}`;
     }
-    default: return formatComplexExpr(e);
   }
 }
 
@@ -102,7 +111,10 @@ function formatComplexExpr(e: Expr): string {
     case 'cast':
       return e.syntax === '::' ? `${child(e.expr, Prec.CAST)}::${formatType(e.type)}` : `CAST(${formatExpr(e.expr)} AS ${formatType(e.type)})`;
     case 'annotate': return `${child(e.expr, Prec.CAST)}:::${formatType(e.type)}`;
-    case 'collate': return `${child(e.expr, Prec.COLLATE)} COLLATE ${formatName(e.collation)}`;
+    case 'collate': {
+      const name = e.schema === undefined ? formatName(e.collation) : `${formatName(e.schema)}.${formatUnrestrictedName(e.collation)}`;
+      return `${child(e.expr, Prec.COLLATE)} COLLATE ${name}`;
+    }
     case 'subscript': return formatSubscript(e);
     case 'func': return formatFuncCall(e);
     default: throw new Error(`formatExpr: unexpected kind ${e.kind}`);

@@ -26,6 +26,7 @@ import {
   type ComparisonOpName,
 } from '../builtins/operators.js';
 import { resolveFunction } from '../builtins/registry.js';
+import { noteStatementTxn } from '../vtable/pg-functions.js';
 import { resolveColumn, type Scope } from './scope.js';
 import { asyncExpr, evalExpr, syncExpr, type CExpr, type ExecCtx, type RelNode } from './types.js';
 
@@ -162,8 +163,11 @@ export async function compileExpr(e: Expr, env: CompileEnv, hint?: SqlType): Pro
     case 'cast':
     case 'annotate': {
       const t = typeFromRef(e.type);
-      const inner = await compileExpr(e.expr, env, t);
+      const regIn = e.type.arrayDims === 0 ? regInputFunctions[e.type.name] : undefined;
+      // A string becomes a reg* OID by name lookup, so it is not parsed as an OID literal.
+      const inner = await compileExpr(e.expr, env, regIn && e.expr.kind !== 'placeholder' ? T.string : t);
       if (inner.type.family === 'unknown') return { ...inner, type: t };
+      if (regIn && inner.type.family === 'string') return compileRegInput(inner, regIn, e.type.name, t);
       return coerceExact(inner, t, env);
     }
     case 'unary':
@@ -222,6 +226,33 @@ export async function compileExpr(e: Expr, env: CompileEnv, hint?: SqlType): Pro
     default:
       throw new BurrowError('0A000', `unimplemented: expression ${(e as Expr).kind}`);
   }
+}
+
+/**
+ * Casts of a string to these OID aliases look the name up (PostgreSQL's
+ * regclassin, ...): 't'::regclass is the table's OID, 42P01 when there is
+ * none; digits are taken as the OID itself. The result stays type OID and
+ * prints as a number (PostgreSQL prints a regclass by name).
+ */
+const regInputFunctions: Readonly<Record<string, string>> = {
+  REGCLASS: 'regclassin', REGTYPE: 'regtypein', REGNAMESPACE: 'regnamespacein',
+};
+
+function compileRegInput(inner: CExpr, fnName: string, typeName: string, t: SqlType): CExpr {
+  const resolved = resolveFunction(fnName, [T.string]);
+  const fn = resolved.fn;
+  // A constant name is looked up once per statement, not once per row.
+  let cached: { ctx: object; v: Datum } | null = null;
+  return asyncExpr(t, async (r, x) => {
+    if (inner.constant && cached?.ctx === x.evalCtx) return cached.v;
+    const s = await inner.evalAsync(r, x);
+    if (s === null) return null;
+    // The lookup reads the catalog through the statement's transaction (its own DDL included).
+    noteStatementTxn(x);
+    const v = await fn([s], x.evalCtx);
+    if (inner.constant) cached = { ctx: x.evalCtx, v };
+    return v;
+  }, `${inner.text}::${typeName}`);
 }
 
 function coerceExact(inner: CExpr, t: SqlType, env: CompileEnv): CExpr {

@@ -1,6 +1,7 @@
 // Owns the PostgreSQL introspection builtins that psql and ORMs call next
 // to pg_catalog: pg_table_is_visible, pg_get_userbyid, format_type,
 // pg_get_indexdef, pg_get_constraintdef, pg_get_viewdef, pg_get_expr,
+// pg_get_triggerdef (NULL: pg_trigger is empty),
 // obj_description, col_description, shobj_description, has_*_privilege,
 // pg_encoding_to_char, to_regclass/regclassin (and type/namespace
 // variants), pg_relation_size and friends, pg_size_pretty, and small
@@ -197,6 +198,9 @@ export const pgFunctions: FunctionDef[] = [
   fn('pg_get_viewdef',
     overload([AnyT], S, ([a], c) => viewDefinition(a!, c), catalogFn),
     overload([AnyT, T.bool], S, ([a], c) => viewDefinition(a!, c), catalogFn)),
+  fn('pg_get_triggerdef',
+    overload([AnyT], S, always(null), stable),
+    overload([AnyT, T.bool], S, always(null), stable)),
   fn('pg_get_expr',
     overload([S, AnyT], S, ([e]) => e!, stable),
     overload([S, AnyT, T.bool], S, ([e]) => e!, stable)),
