@@ -69,7 +69,7 @@ export function newIndex(t: TableDesc, name: string, unique: boolean, elems: Ind
   };
 }
 
-function colDesc(id: number, def: ColumnDef): { col: ColumnDesc; pk: boolean; unique: boolean; check: Expr[]; ref: ColumnDef['constraints'][number] | null } {
+function colDesc(id: number, def: ColumnDef): { col: ColumnDesc; pk: boolean; unique: boolean; check: { name: string | null; expr: Expr }[]; ref: ColumnDef['constraints'][number] | null } {
   const type = typeFromRef(def.type);
   const col: ColumnDesc = { id, name: def.name, type, nullable: true, defaultExpr: null, computeExpr: null, hidden: false, onUpdateExpr: null };
   if (isSerial(def.type)) {
@@ -79,7 +79,7 @@ function colDesc(id: number, def: ColumnDef): { col: ColumnDesc; pk: boolean; un
   }
   let pk = false;
   let unique = false;
-  const check: Expr[] = [];
+  const check: { name: string | null; expr: Expr }[] = [];
   let ref: ColumnDef['constraints'][number] | null = null;
   for (const c of def.constraints) {
     switch (c.kind) {
@@ -89,7 +89,7 @@ function colDesc(id: number, def: ColumnDef): { col: ColumnDesc; pk: boolean; un
       case 'unique': unique = true; break;
       case 'default': col.defaultExpr = formatExpr(c.expr); break;
       case 'onUpdate': col.onUpdateExpr = formatExpr(c.expr); break;
-      case 'check': check.push(c.expr); break;
+      case 'check': check.push({ name: c.name, expr: c.expr }); break;
       case 'references': ref = c; break;
       case 'computed': col.computeExpr = formatExpr(c.expr); break;
       default: break;
@@ -158,7 +158,7 @@ export async function execCreateTable(stmt: CreateTableStatement, env: StmtEnv):
         pkElems = [elem(d.name)];
       }
       if (unique) uniques.push({ name: null, elems: [elem(d.name)], storing: [], where: null });
-      for (const c of check) checks.push({ name: null, expr: c });
+      for (const c of check) checks.push(c);
       if (ref && ref.kind === 'references') fks.push({ name: ref.name, cols: [d.name], ref: ref.ref });
     } else if (d.kind === 'primaryKeyConstraint') {
       if (pkElems) throw new BurrowError('42P16', `multiple primary keys for table "${t.name}" are not allowed`);
