@@ -28,7 +28,6 @@ import { compileBool } from '../plan/compile-expr.js';
 import { formatDatum } from '../types/format.js';
 import { tableEnv } from '../dml/table-write.js';
 import { assignmentCast } from '../types/cast.js';
-import { typeFromRef } from '../types/types.js';
 
 const bump = <T extends { version: number }>(d: T): T => ({ ...d, version: d.version + 1 });
 
@@ -427,16 +426,12 @@ async function backfillColumn(env: StmtEnv, oldT: TableDesc, t: TableDesc, colId
   const pctx = env.planCtx();
   const def = col.defaultExpr ? await compileExpr(parseExpression(col.defaultExpr), { ...tableEnv(t, pctx, 'DEFAULT'), scope: newScope([]) }, col.type) : null;
   const ctx = env.execCtx();
-  let rows = 0;
   await rewriteRows(env, oldT, t, async (r) => {
-    rows++;
     let v = def ? await evalExpr(def, [], ctx) : null;
     if (v !== null && def && def.type.family !== col.type.family) v = assignmentCast(v, def.type, col.type, { timezone: env.session.timezone }, col.name);
     if (v === null && !col.nullable) throw new BurrowError('23502', `null value in column "${col.name}" violates not-null constraint`);
     return [...r, v];
   });
-  void rows;
-  void typeFromRef;
   return t;
 }
 

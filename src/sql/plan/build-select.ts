@@ -602,16 +602,15 @@ async function compileWindow(w: FuncCall, c: SelectClause, mkEnv: (clause: strin
       if (!(unboundedStart && (toCurrent || toEnd))) throw new BurrowError('0A000', `unimplemented: ${spec.frame.mode} frames with offsets`);
       if (toEnd) rows = { start: null, end: null };
     } else {
-      const bound = async (b: NonNullable<typeof spec.frame>['start'] | null, isStart: boolean): Promise<number | null> => {
+      const bound = async (b: NonNullable<typeof spec.frame>['start'] | null): Promise<number | null> => {
         if (!b) return 0;
         if (b.kind === 'unboundedPreceding' || b.kind === 'unboundedFollowing') return null;
         if (b.kind === 'currentRow') return 0;
         const off = await compileExpr(b.offset, { ...e, scope: newScope([]) }, T.int);
         const v = Number((await evalExpr(off, [], null as never)) as bigint);
-        void isStart;
         return b.kind === 'preceding' ? -v : v;
       };
-      rows = { start: await bound(spec.frame.start, true), end: await bound(spec.frame.end, false) };
+      rows = { start: await bound(spec.frame.start), end: await bound(spec.frame.end) };
     }
   }
   return { fn, args, partition, order, rows, text: formatExpr(w) };

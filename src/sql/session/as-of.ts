@@ -6,7 +6,6 @@
 import { BurrowError } from '../../util/errors.js';
 import { compareTimestamps, parseDecimalTimestamp, timestampToDebugString, type Timestamp } from '../../util/hlc.js';
 import type { Expr } from '../parser/ast.js';
-import { formatExpr } from '../parser/index.js';
 import { parseInterval } from '../types/interval.js';
 import { parseTimestampTz } from '../types/datetime.js';
 import { intervalToMicros, type Interval } from '../types/datum.js';
@@ -96,7 +95,6 @@ export function evalAsOf(e: Expr, stmtNs: bigint, nowTs: Timestamp, timezone: st
   if (compareTimestamps(ts, nowTs) > 0) {
     throw err(`cannot specify timestamp in the future (${timestampToDebugString(ts)} > ${timestampToDebugString(nowTs)})`);
   }
-  void formatExpr;
   return ts;
 }
 
