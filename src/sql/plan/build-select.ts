@@ -606,8 +606,11 @@ async function compileWindow(w: FuncCall, c: SelectClause, mkEnv: (clause: strin
         if (!b) return 0;
         if (b.kind === 'unboundedPreceding' || b.kind === 'unboundedFollowing') return null;
         if (b.kind === 'currentRow') return 0;
-        const off = await compileExpr(b.offset, { ...e, scope: newScope([]) }, T.int);
-        const v = Number((await evalExpr(off, [], null as never)) as bigint);
+        if (b.offset.kind !== 'num' || b.offset.numKind !== 'int') {
+          throw new BurrowError('0A000', 'unimplemented: window frame offsets other than integer literals');
+        }
+        const v = Number(b.offset.text);
+        if (v < 0) throw new BurrowError('22013', `frame ${b === spec.frame!.start ? 'starting' : 'ending'} offset must not be negative`);
         return b.kind === 'preceding' ? -v : v;
       };
       rows = { start: await bound(spec.frame.start), end: await bound(spec.frame.end) };
