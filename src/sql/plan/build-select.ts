@@ -27,7 +27,7 @@ import { compileBool, compileExpr, coerce, unifyTypes, type CompileEnv } from '.
 import { chooseIndex } from './index-select.js';
 import type { PlanCtx } from './plan-ctx.js';
 import { newScope, resolveColumn, tableColumns, type Scope } from './scope.js';
-import { checkpoint, evalExpr, syncExpr, type CExpr, type OutCol, type RelNode } from './types.js';
+import { checkpoint, syncExpr, type CExpr, type OutCol, type RelNode } from './types.js';
 
 interface Built {
   node: RelNode;
