@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// Owns the burrow command line: dispatching to start-single-node, sql,
+// Owns the burrow command line: dispatching to start-single-node, sql, cert,
 // demo and version. The CLI is a client like any other: only
 // start-single-node and demo open a store, through the server module.
 
 import { parseArgs } from './flags.js';
+import { certCommand } from './cert.js';
 import { sqlCommand } from './sql-shell.js';
 import { startSingleNode } from './start.js';
 import { printVersion } from './version.js';
 
-const booleans = new Set(['insecure', 'background', 'help', 'echo-sql']);
+const booleans = new Set([
+  'insecure', 'background', 'help', 'echo-sql',
+  'accept-sql-without-tls', 'overwrite', 'allow-ca-key-reuse', 'also-generate-pkcs8-key',
+]);
 const aliases: Record<string, string> = { e: 'execute', f: 'file', d: 'database', u: 'user', h: 'help' };
 
 function usage(): string {
@@ -16,8 +20,9 @@ function usage(): string {
     'Usage: burrow <command> [flags]',
     '',
     'Commands:',
-    '  start-single-node   start a single-node server (--insecure --store=PATH|type=mem --listen-addr=HOST:PORT --http-addr=HOST:PORT)',
-    '  sql                 open a SQL shell or run statements (-e, -f) against a server',
+    '  start-single-node   start a single-node server (--certs-dir=DIR | --insecure, --store=PATH|type=mem --listen-addr=HOST:PORT --http-addr=HOST:PORT --accept-sql-without-tls)',
+    '  sql                 open a SQL shell or run statements (-e, -f) against a server (--certs-dir=DIR | --insecure, --url, --host, --user)',
+    '  cert                create-ca, create-node HOST..., create-client USER, list (--certs-dir=DIR --ca-key=FILE)',
     '  version             print version information',
   ].join('\n');
 }
@@ -37,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return startSingleNode(args);
     case 'sql':
       return sqlCommand(args);
+    case 'cert':
+      return certCommand(args);
     case 'version':
       return printVersion();
     case undefined:

@@ -3,16 +3,44 @@
 // CockroachDB's `cockroach sql` does: TSV when stdout is not a terminal, a
 // table otherwise (or --format table|tsv|csv|records|raw), `ERROR: ...` and
 // `SQLSTATE: ...` on failure with exit code 1.
+// Security: without --insecure, the certificates directory (--certs-dir, or
+// the default when it exists) gives TLS with verify-full against ca.crt and
+// logs in with client.<user>.crt/.key when present; a password may come in
+// the URL instead.
 
 import fs from 'node:fs';
 import readline from 'node:readline';
 import pg from 'pg';
 import { flag, type ParsedArgs } from './flags.js';
+import { clientCertPaths, defaultCertsDir } from '../pgwire/tls.js';
 
 export type Format = 'table' | 'tsv' | 'csv' | 'records' | 'raw';
 
+/** Adds sslmode/sslrootcert/sslcert/sslkey from the certificates directory to a URL that does not set them. */
+function urlWithCerts(url: string, certsDir: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const q = u.searchParams;
+  if (q.get('sslmode') === 'disable') return url;
+  const files = clientCertPaths(certsDir, decodeURIComponent(u.username || 'root').toLowerCase());
+  if (!q.has('sslmode')) q.set('sslmode', 'verify-full');
+  if (!q.has('sslrootcert') && files.ca) q.set('sslrootcert', files.ca);
+  if (!q.has('sslcert') && !q.has('sslkey') && files.cert && files.key) {
+    q.set('sslcert', files.cert);
+    q.set('sslkey', files.key);
+  }
+  return u.toString();
+}
+
 export function connectionConfig(args: ParsedArgs): pg.ClientConfig {
-  const url = flag(args, 'url') ?? process.env.BURROW_URL ?? process.env.COCKROACH_URL;
+  const insecure = flag(args, 'insecure') === 'true';
+  const certsDirFlag = flag(args, 'certs-dir') ?? process.env.BURROW_CERTS_DIR ?? process.env.COCKROACH_CERTS_DIR;
+  let url = flag(args, 'url') ?? process.env.BURROW_URL ?? process.env.COCKROACH_URL;
+  if (url && !insecure && certsDirFlag) url = urlWithCerts(url, certsDirFlag);
   const cfg: pg.ClientConfig = url ? { connectionString: url } : {};
   const hostFlag = flag(args, 'host') ?? process.env.BURROW_HOST;
   if (hostFlag) {
@@ -29,6 +57,18 @@ export function connectionConfig(args: ParsedArgs): pg.ClientConfig {
   const db = flag(args, 'database') ?? process.env.BURROW_DATABASE;
   if (db) cfg.database = db;
   else if (!url) cfg.database = 'defaultdb';
+  if (!url && !insecure) {
+    const files = clientCertPaths(certsDirFlag ?? defaultCertsDir(), (cfg.user ?? 'root').toLowerCase());
+    if (files.ca) {
+      cfg.ssl = {
+        rejectUnauthorized: true,
+        ca: fs.readFileSync(files.ca, 'utf8'),
+        ...(files.cert && files.key ? { cert: fs.readFileSync(files.cert, 'utf8'), key: fs.readFileSync(files.key, 'utf8') } : {}),
+      };
+    } else if (certsDirFlag) {
+      throw new Error(`cannot load certificates: ${certsDirFlag}/ca.crt not found; set --certs-dir, or use --insecure`);
+    }
+  }
   cfg.types = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
   return cfg;
 }
@@ -129,7 +169,13 @@ async function interactive(client: pg.Client, cfg: pg.ClientConfig, format: Form
 }
 
 export async function sqlCommand(args: ParsedArgs): Promise<number> {
-  const cfg = connectionConfig(args);
+  let cfg: pg.ClientConfig;
+  try {
+    cfg = connectionConfig(args);
+  } catch (err) {
+    printError(err);
+    return 1;
+  }
   const requested = flag(args, 'format') as Format | undefined;
   const format: Format = requested ?? (process.stdout.isTTY ? 'table' : 'tsv');
   const client = new pg.Client(cfg);

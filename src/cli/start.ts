@@ -1,5 +1,6 @@
-// Owns `burrow start-single-node`: starts a server on a store and prints the
-// connection details as CockroachDB's start command does; SIGINT/SIGTERM
+// Owns `burrow start-single-node`: starts a server on a store (secure with
+// --certs-dir, or --insecure) and prints the connection details as
+// CockroachDB's start command does; SIGINT/SIGTERM
 // shut it down cleanly (in-flight commits finish, the store closes).
 
 import path from 'node:path';
@@ -10,42 +11,52 @@ import { buildInfo } from './version.js';
 export async function startSingleNode(args: ParsedArgs): Promise<number> {
   const t0 = performance.now();
   const insecure = flag(args, 'insecure') === 'true';
-  if (!insecure && !flag(args, 'certs-dir')) {
+  const certsDir = flag(args, 'certs-dir');
+  if (!insecure && !certsDir) {
     console.error('ERROR: cannot start a secure server without --certs-dir; use --insecure for a development server');
     return 1;
   }
-  if (!insecure) {
-    console.error('ERROR: TLS (--certs-dir) is not available yet; start with --insecure');
-    return 1;
-  }
+  const acceptSqlWithoutTls = flag(args, 'accept-sql-without-tls') === 'true';
   const storeFlag = flag(args, 'store') ?? 'burrow-data';
   const store = storeFlag === 'type=mem' || storeFlag.startsWith('type=mem') ? 'memory' : path.resolve(storeFlag.replace(/^path=/, ''));
   const listen = hostPort(flag(args, 'listen-addr') ?? 'localhost:26257', 26257);
   const httpAddr = hostPort(flag(args, 'http-addr') ?? 'localhost:8080', 8080);
   let server;
   try {
-    server = await startServer({ store, host: listen.host, port: listen.port, httpHost: httpAddr.host, httpPort: httpAddr.port, insecure });
+    server = await startServer({
+      store, host: listen.host, port: listen.port, httpHost: httpAddr.host, httpPort: httpAddr.port, insecure,
+      ...(insecure ? {} : { certsDir: certsDir!, acceptSqlWithoutTls }),
+    });
   } catch (err) {
     console.error(`ERROR: ${(err as Error).message}`);
     return 1;
   }
   const host = listen.host === '0.0.0.0' || listen.host === '' ? 'localhost' : listen.host;
   const port = server.sqlAddress.port;
+  const q = (p: string) => encodeURIComponent(p);
+  const sslQuery = insecure
+    ? 'sslmode=disable'
+    : `sslcert=${q(path.join(certsDir!, 'client.root.crt'))}&sslkey=${q(path.join(certsDir!, 'client.root.key'))}&sslmode=verify-full&sslrootcert=${q(path.join(certsDir!, 'ca.crt'))}`;
+  const warning = insecure
+    ? [
+      '*',
+      '* WARNING: ALL SECURITY CONTROLS HAVE BEEN DISABLED!',
+      '*',
+      '* This mode is intended for non-production testing only.',
+      '*',
+      `* - Any user, even root, can log in without providing a password.`,
+      `* - Any user, connecting as root, can read or write any data in your cluster.`,
+      '*',
+    ]
+    : [];
   const lines = [
-    '*',
-    '* WARNING: ALL SECURITY CONTROLS HAVE BEEN DISABLED!',
-    '*',
-    '* This mode is intended for non-production testing only.',
-    '*',
-    `* - Any user, even root, can log in without providing a password.`,
-    `* - Any user, connecting as root, can read or write any data in your cluster.`,
-    '*',
+    ...warning,
     `Burrow node starting at ${new Date().toISOString()} (took ${((performance.now() - t0) / 1000).toFixed(1)}s)`,
     `build:               ${buildInfo()}`,
     `webui:               http://${httpAddr.host}:${server.httpAddress?.port ?? httpAddr.port}`,
-    `sql:                 postgresql://root@${host}:${port}/defaultdb?sslmode=disable`,
-    `sql (JDBC):          jdbc:postgresql://${host}:${port}/defaultdb?sslmode=disable&user=root`,
-    `RPC client flags:    burrow <client cmd> --host=${host}:${port} --insecure`,
+    `sql:                 postgresql://root@${host}:${port}/defaultdb?${sslQuery}`,
+    `sql (JDBC):          jdbc:postgresql://${host}:${port}/defaultdb?${sslQuery}&user=root`,
+    `RPC client flags:    burrow <client cmd> --host=${host}:${port} ${insecure ? '--insecure' : `--certs-dir=${certsDir}`}`,
     `store[0]:            ${store === 'memory' ? 'type=mem' : `path=${store}`}`,
     `storage engine:      ${store === 'memory' ? 'memory' : 'lmdb'}`,
     `status:              ${'initialized new cluster'}`,

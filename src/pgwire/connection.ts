@@ -1,15 +1,19 @@
 // Owns one client connection speaking PostgreSQL protocol 3.0: the startup
-// handshake (SSL/GSSENC refused with 'N', CancelRequest), authentication
-// (trust in insecure mode), the simple and extended query protocols
-// (Parse/Bind/Describe/Execute with row limits and portal suspension, Sync,
-// Close, Flush), error recovery (skip to Sync), and ReadyForQuery with the
-// session's transaction status. Statements are handed to a SQL session; this
-// file executes nothing itself.
+// handshake (SSLRequest upgraded to TLS when the server has certificates,
+// otherwise 'N'; GSSENC refused with 'N'; CancelRequest), authentication
+// (trust in insecure mode; on a secure server TLS is required and auth.ts
+// runs a client-certificate, SCRAM-SHA-256 or cleartext-password exchange;
+// startup and authentication must finish within authTimeoutMs), the simple
+// and extended query protocols (Parse/Bind/Describe/Execute with row limits
+// and portal suspension, Sync, Close, Flush), error recovery (skip to Sync),
+// and ReadyForQuery with the session's transaction status. Statements are
+// handed to a SQL session; this file executes nothing itself.
 //
 // Limits: a message larger than maxMessageBytes gets an error and the
 // connection closes; input is processed one message at a time.
 
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { BurrowError, toBurrowError } from '../util/errors.js';
 import type { SqlEngine } from '../sql/engine.js';
 import type { CopyInSession, PreparedStatement, Session } from '../sql/session/session.js';
@@ -27,6 +31,8 @@ import {
   sslRequestCode, type FieldDesc,
 } from './messages.js';
 import { decodeBinary, encodeBinary, encodeText } from './value-format.js';
+import { beginAuth, type AuthExchange } from './auth.js';
+import { peerCertificate, upgradeToTls, type ServerTls } from './tls.js';
 
 export interface ConnectionHooks {
   engine: SqlEngine;
@@ -35,7 +41,16 @@ export interface ConnectionHooks {
   unregister(pid: number): void;
   cancel(pid: number, secret: number): void;
   insecure: boolean;
+  /** Certificates for answering SSLRequest; null serves plaintext only. */
+  tls?: ServerTls | null;
+  /** Secure mode only: let clients authenticate (by password) without TLS, as --accept-sql-without-tls. */
+  acceptSqlWithoutTls?: boolean;
+  /** Called when the connection's socket is replaced by its TLS socket. */
+  upgraded?(tlsSocket: TLSSocket): void;
 }
+
+/** How long a client has to finish startup and authentication. */
+const authTimeoutMs = 60_000;
 
 interface Portal {
   ps: PreparedStatement;
@@ -58,9 +73,14 @@ function fieldsOf(cols: OutCol[], formats: number[]): FieldDesc[] {
   }));
 }
 
-export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
+export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void {
+  let socket: Socket = rawSocket;
+  let tlsSocket: TLSSocket | null = null;
+  let tlsConfig: ServerTls | null = null;
   let buf: Buffer = Buffer.alloc(0);
   let startupDone = false;
+  // Between the startup message and AuthenticationOk: the exchange in progress.
+  let auth: { exchange: AuthExchange; database: string; params: Map<string, string> } | null = null;
   let session: Session | null = null;
   let pid = 0;
   const statements = new Map<string, PreparedStatement>();
@@ -86,20 +106,32 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
     socket.end();
   };
 
-  socket.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer): void => {
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
     queue = queue.then(drain).catch((err) => {
       sendError(err, 'FATAL');
       close();
     });
-  });
-  socket.on('error', () => close());
-  socket.on('close', () => close());
+  };
+  const onEnd = (): void => close();
+  const attach = (s: Socket): void => {
+    s.on('data', onData);
+    s.on('error', onEnd);
+    s.on('close', onEnd);
+  };
+  attach(socket);
+  const authTimer = setTimeout(() => {
+    if (startupDone) return;
+    close();
+    socket.destroy();
+  }, authTimeoutMs);
+  authTimer.unref();
+  rawSocket.once('close', () => clearTimeout(authTimer));
 
   async function drain(): Promise<void> {
     for (;;) {
       if (closed) return;
-      if (!startupDone) {
+      if (!startupDone && !auth) {
         if (buf.length < 4) return;
         const len = buf.readInt32BE(0);
         if (len < 8 || len > maxStartupBytes) throw protocolError(`startup packet of ${len} bytes`);
@@ -113,19 +145,29 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
       const type = String.fromCharCode(buf[0]!);
       const len = buf.readInt32BE(1);
       if (len < 4) throw protocolError(`message length ${len}`);
+      if (auth && len > maxStartupBytes) throw protocolError(`authentication message of ${len} bytes`);
       if (len > maxMessageBytes) {
         throw new BurrowError('08P01', `message size ${len} bytes exceeds the maximum of ${maxMessageBytes} bytes`);
       }
       if (buf.length < 1 + len) return;
       const body = Buffer.from(buf.subarray(5, 1 + len));
       buf = buf.subarray(1 + len);
-      await handle(type, new Reader(body));
+      if (auth) await authMessage(type, body);
+      else await handle(type, new Reader(body));
     }
   }
 
   async function startup(r: Reader): Promise<void> {
     const code = r.int32();
+    if (code === sslRequestCode && hooks.tls && !hooks.insecure) {
+      if (tlsSocket) throw protocolError('SSLRequest on an encrypted connection');
+      // Bytes after SSLRequest would be plaintext injected ahead of the handshake.
+      if (buf.length > 0) throw protocolError('unexpected data after SSLRequest');
+      upgrade(hooks.tls);
+      return;
+    }
     if (code === sslRequestCode || code === gssEncRequestCode) {
+      if (tlsSocket) throw protocolError('encryption request on an encrypted connection');
       socket.write('N');
       return;
     }
@@ -143,9 +185,43 @@ export function serveConnection(socket: Socket, hooks: ConnectionHooks): void {
       if (!k) break;
       params.set(k, r.cstring());
     }
-    const user = (params.get('user') ?? 'root').toLowerCase();
     const database = params.get('database') ?? 'defaultdb';
-    if (!hooks.insecure) throw new BurrowError('28000', 'password authentication is not available yet: start the server with --insecure');
+    if (hooks.insecure) return startSession((params.get('user') ?? 'root').toLowerCase(), database, params);
+    if (!tlsSocket && !hooks.acceptSqlWithoutTls) throw new BurrowError('08P01', 'node is running secure mode, SSL connection required');
+    const begun = await beginAuth({ kv: hooks.engine.kv, user: params.get('user') ?? 'root', peer: tlsSocket ? peerCertificate(tlsSocket, tlsConfig!) : null });
+    if ('user' in begun) return startSession(begun.user, database, params);
+    auth = { exchange: begun, database, params };
+    send(begun.request);
+  }
+
+  /** One message of an authentication exchange; starts the session when it succeeds. */
+  async function authMessage(type: string, body: Buffer): Promise<void> {
+    const a = auth!;
+    if (type === 'X') return close();
+    const { reply, user } = await a.exchange.step(type, body);
+    for (const m of reply) send(m);
+    if (user !== undefined) {
+      auth = null;
+      startSession(user, a.database, a.params);
+    }
+  }
+
+  /** Answers 'S' to SSLRequest and continues the protocol over TLS. */
+  function upgrade(serverTls: ServerTls): void {
+    socket.off('data', onData);
+    socket.off('error', onEnd);
+    socket.off('close', onEnd);
+    socket.write('S');
+    const t = upgradeToTls(socket, serverTls);
+    tlsSocket = t;
+    tlsConfig = serverTls;
+    socket = t;
+    attach(t);
+    hooks.upgraded?.(t);
+  }
+
+  function startSession(user: string, database: string, params: Map<string, string>): void {
+    clearTimeout(authTimer);
     session = hooks.engine.newSession(user, database);
     const appName = params.get('application_name');
     if (appName) session.state.applicationName = appName;

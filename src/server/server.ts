@@ -1,7 +1,8 @@
 // Owns a running Burrow server: opening the store and the SQL engine, the
-// pgwire listener, the HTTP health endpoint, cancellation keys, and orderly
-// shutdown (stop accepting, close connections, wait for in-flight commits,
-// close the store).
+// pgwire listener (with TLS from the certificates directory on a secure
+// server), the HTTP health endpoint, cancellation keys, and orderly shutdown
+// (stop accepting, close connections, wait for in-flight commits, close the
+// store).
 
 import http from 'node:http';
 import net from 'node:net';
@@ -9,6 +10,7 @@ import crypto from 'node:crypto';
 import { openStore, type Store } from '../storage/store.js';
 import { openSqlEngine, type SqlEngine } from '../sql/engine.js';
 import { serveConnection } from '../pgwire/connection.js';
+import { loadServerTls, type ServerTls } from '../pgwire/tls.js';
 import { startGcLoop } from '../sql/gc/gc-loop.js';
 
 export interface ServerOptions {
@@ -19,6 +21,10 @@ export interface ServerOptions {
   httpHost: string;
   httpPort: number;
   insecure: boolean;
+  /** Secure mode: the directory with ca.crt, node.crt and node.key. */
+  certsDir?: string;
+  /** Secure mode: accept SQL clients without TLS (they must still authenticate). */
+  acceptSqlWithoutTls?: boolean;
   externalIoDir?: string;
 }
 
@@ -35,6 +41,11 @@ const maxConnections = 10_000;
 const gcIntervalMs = 60_000;
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  let tls: ServerTls | null = null;
+  if (!opts.insecure) {
+    if (!opts.certsDir) throw new Error('a secure server needs a certificates directory (--certs-dir); use --insecure for a development server');
+    tls = loadServerTls(opts.certsDir);
+  }
   const store = await openStore(opts.store === 'memory' ? { engine: 'memory' } : { engine: 'lmdb', path: opts.store, syncMode: 'full' });
   const engine = await openSqlEngine(store);
   const gc = startGcLoop(engine, { intervalMs: gcIntervalMs });
@@ -51,6 +62,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     serveConnection(socket, {
       engine,
       insecure: opts.insecure,
+      tls,
+      acceptSqlWithoutTls: opts.acceptSqlWithoutTls ?? false,
+      upgraded(tlsSocket) {
+        // Shutdown ends the TLS socket (close_notify), not the TCP socket under it.
+        sockets.delete(socket);
+        if (!tlsSocket.destroyed) sockets.add(tlsSocket);
+        tlsSocket.on('close', () => sockets.delete(tlsSocket));
+      },
       register(cancel) {
         const pid = nextPid++;
         const secret = crypto.randomInt(0, 2 ** 31 - 1);
