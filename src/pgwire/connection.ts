@@ -91,8 +91,28 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
   let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
+  // idle_in_transaction_session_timeout: armed when ReadyForQuery reports an
+  // open or aborted transaction, cleared by the next message.
+  let idleTimer: NodeJS.Timeout | null = null;
+  const clearIdle = (): void => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
+  };
+  const armIdle = (status: number): void => {
+    clearIdle();
+    if (status === 0x49 || !session) return; // 'I'
+    const ms = Number(session.state.vars.get('idle_in_transaction_session_timeout') ?? '0');
+    if (!(ms > 0)) return;
+    idleTimer = setTimeout(() => {
+      sendError(new BurrowError('25P03', 'terminating connection due to idle-in-transaction timeout'), 'FATAL');
+      close();
+    }, ms);
+    idleTimer.unref();
+  };
   const send = (b: Buffer): void => {
-    if (!closed) socket.write(b);
+    if (closed) return;
+    socket.write(b);
+    if (b[0] === 0x5a && b.length === 6) armIdle(b[5]!); // ReadyForQuery
   };
   const sendError = (err: unknown, severity: 'ERROR' | 'FATAL' = 'ERROR'): void => {
     const e = toBurrowError(err);
@@ -100,6 +120,7 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
   };
   const close = (): void => {
     if (closed) return;
+    clearIdle();
     closed = true;
     session?.close();
     if (pid) hooks.unregister(pid);
@@ -107,6 +128,7 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
   };
 
   const onData = (chunk: Buffer): void => {
+    clearIdle();
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
     queue = queue.then(drain).catch((err) => {
       sendError(err, 'FATAL');

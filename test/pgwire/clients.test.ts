@@ -93,3 +93,29 @@ test('a CancelRequest stops the running statement', { timeout: 60_000 }, async (
     removeDir(dir);
   }
 });
+
+test('idle_in_transaction_session_timeout closes a connection left idle inside a transaction', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const server = await startServerProcess(dir);
+  try {
+    const c = new pg.Client({ connectionString: server.url });
+    const errors: Error[] = [];
+    c.on('error', (e) => errors.push(e));
+    await c.connect();
+    await c.query("SET idle_in_transaction_session_timeout = '300ms'");
+    assert.deepEqual((await c.query('SHOW idle_in_transaction_session_timeout')).rows, [{ idle_in_transaction_session_timeout: '300' }]);
+    await c.query('SELECT 1'); // outside a transaction: no timeout
+    await new Promise((r) => setTimeout(r, 500));
+    await c.query('BEGIN');
+    await new Promise((r) => setTimeout(r, 800));
+    await assert.rejects(c.query('SELECT 1'));
+    assert.ok(errors.some((e) => /idle-in-transaction timeout/.test(e.message)) || errors.length > 0, errors.map((e) => e.message).join('; '));
+    const again = new pg.Client({ connectionString: server.url });
+    await again.connect();
+    assert.deepEqual((await again.query('SELECT 1 AS one')).rows, [{ one: '1' }]);
+    await again.end();
+  } finally {
+    await server.stop();
+    removeDir(dir);
+  }
+});

@@ -93,6 +93,10 @@ export function setVar(s: SessionState, rawName: string, value: string | null): 
       s.vars.set(name, ['true', 'on', '1', 't'].includes(b) ? 'on' : 'off');
       return;
     }
+    case 'idle_in_transaction_session_timeout': case 'statement_timeout': case 'lock_timeout': {
+      s.vars.set(name, String(durationMs(v, name)));
+      return;
+    }
     case 'server_version': case 'server_version_num': case 'crdb_version': case 'node_id': case 'session_user': case 'transaction_status':
       throw new BurrowError('55P02', `parameter "${name}" cannot be changed`);
     default:
@@ -113,4 +117,14 @@ export function showVar(s: SessionState, rawName: string): string {
   const v = s.vars.get(name);
   if (v === undefined) throw new BurrowError('42704', `unrecognized configuration parameter "${rawName}"`);
   return v;
+}
+
+/** Timeout settings: a number of milliseconds, or a duration like `5s`, `100ms`, `2min`. */
+function durationMs(v: string, name: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|min|m|h|us|µs)?\s*$/i.exec(v);
+  if (!m) throw new BurrowError('22023', `invalid value for parameter "${name}": "${v}"`);
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 'ms').toLowerCase();
+  const factor: Record<string, number> = { ms: 1, s: 1000, sec: 1000, min: 60_000, m: 60_000, h: 3_600_000, us: 0.001, 'µs': 0.001 };
+  return Math.round(n * factor[unit]!);
 }
