@@ -56,10 +56,16 @@ export async function planSelect(stmt: SelectStatement, ctx: PlanCtx, opts: Sele
   const saved = new Map(ctx.ctes);
   try {
     if (stmt.with) {
-      if (stmt.with.recursive) throw new BurrowError('0A000', 'unimplemented: WITH RECURSIVE');
+      const seen = new Set<string>();
       for (const cte of stmt.with.ctes) {
+        if (seen.has(cte.name)) throw new BurrowError('42712', `WITH query name "${cte.name}" specified more than once`);
+        seen.add(cte.name);
         if (cte.statement.kind !== 'select') throw new BurrowError('0A000', 'unimplemented: data-modifying statements in WITH');
-        let node = await planSelect(cte.statement, ctx, opts);
+        const recursive = stmt.with.recursive ? await planRecursiveCte(cte.name, cte.columns, cte.statement, ctx, opts) : null;
+        let node = recursive ?? (await planSelect(cte.statement, ctx, opts));
+        if (cte.columns.length > node.cols.length) {
+          throw new BurrowError('42P10', `source "${cte.name}" has ${node.cols.length} columns available but ${cte.columns.length} columns specified`);
+        }
         node = renameCols(node, cte.name, cte.columns);
         ctx.ctes.set(cte.name, node);
       }
@@ -72,6 +78,70 @@ export async function planSelect(stmt: SelectStatement, ctx: PlanCtx, opts: Sele
     ctx.ctes.clear();
     for (const [k, v] of saved) ctx.ctes.set(k, v);
   }
+}
+
+const maxRecursiveIterations = 1_000_000;
+
+/**
+ * WITH RECURSIVE name AS (anchor UNION [ALL] recursive-term): the anchor's rows
+ * seed a working table; the recursive term, which reads name as the working
+ * table, runs until it yields no new rows. UNION drops rows seen before.
+ * Memory (all rows kept) and iterations are bounded.
+ */
+async function planRecursiveCte(name: string, columns: string[], sel: SelectStatement, ctx: PlanCtx, opts: SelectPlanOptions): Promise<RelNode | null> {
+  const body = sel.body;
+  if (body.kind !== 'setOp' || body.op !== 'UNION') return null;
+  const anchor = await planBody(body.left, null, ctx, opts.outer, { correlated: false });
+  const holder: { rows: import('../types/datum.js').Row[] } = { rows: [] };
+  const cols = anchor.cols.map((c, i) => ({ ...c, name: columns[i] ?? c.name, table: name }));
+  const working: RelNode = {
+    cols,
+    explain: () => ({ name: 'working table', details: [name], children: [] }),
+    async *run() {
+      if (holder.rows.length) yield holder.rows;
+    },
+  };
+  ctx.ctes.set(name, working);
+  const step = await planBody(body.right, null, ctx, opts.outer, { correlated: false });
+  ctx.ctes.delete(name);
+  if (step.cols.length !== anchor.cols.length) {
+    throw new BurrowError('42601', `each UNION query must have the same number of columns: ${anchor.cols.length} vs ${step.cols.length}`);
+  }
+  const types = anchor.cols.map((c) => c.type);
+  const all = body.all;
+  return {
+    cols,
+    explain: () => ({ name: 'recursive cte', details: [name], children: [anchor.explain(), step.explain()] }),
+    async *run(c) {
+      const { rowKey } = await import('../types/datum.js');
+      const { rowSizeBytes, memoryError } = await import('../exec/sort-nodes.js');
+      const { maxOperatorMemoryBytes } = await import('../../util/limits.js');
+      const seen = new Set<string>();
+      let bytes = 0;
+      const keep = (rows: import('../types/datum.js').Row[]) => {
+        const out = all ? rows : rows.filter((r) => {
+          const k = rowKey(r, types);
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        });
+        for (const r of out) bytes += rowSizeBytes(r);
+        if (bytes > maxOperatorMemoryBytes) throw memoryError('recursive CTE');
+        return out;
+      };
+      let current: import('../types/datum.js').Row[] = [];
+      for await (const b of anchor.run(c)) current.push(...keep(b));
+      for (let i = 0; current.length > 0; i++) {
+        if (i >= maxRecursiveIterations) throw new BurrowError('54001', `recursive CTE "${name}" did not finish after ${maxRecursiveIterations} iterations`);
+        yield current;
+        holder.rows = current;
+        const next: import('../types/datum.js').Row[] = [];
+        for await (const b of step.run(c)) next.push(...keep(b));
+        current = next;
+        await checkpoint(c);
+      }
+    },
+  };
 }
 
 function renameCols(node: RelNode, table: string, names: string[]): RelNode {
