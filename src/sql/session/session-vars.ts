@@ -12,6 +12,8 @@ export const crdbVersion = 'CockroachDB CCL v23.2.0 (x86_64-pc-linux-gnu, built 
 export function defaultVars(): Map<string, string> {
   return new Map([
     ['application_name', ''],
+    ['bytea_output', 'hex'],
+    ['serial_normalization', 'rowid'],
     ['client_encoding', 'UTF8'],
     ['client_min_messages', 'notice'],
     ['crdb_version', crdbVersion],
