@@ -130,7 +130,7 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
   const onData = (chunk: Buffer): void => {
     clearIdle();
     buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    queue = queue.then(drain).catch((err) => {
+    queue = queue.then(corked).catch((err) => {
       sendError(err, 'FATAL');
       close();
     });
@@ -149,6 +149,17 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
   }, authTimeoutMs);
   authTimer.unref();
   rawSocket.once('close', () => clearTimeout(authTimer));
+
+  // Messages produced while handling one batch of input go out in one write.
+  async function corked(): Promise<void> {
+    const out = socket;
+    out.cork();
+    try {
+      await drain();
+    } finally {
+      if (!out.destroyed) out.uncork();
+    }
+  }
 
   async function drain(): Promise<void> {
     for (;;) {
