@@ -11,6 +11,7 @@ import { formatTable, passes, removeAllTempDirs, writeResults, type BenchResult,
 const suites = new Map<string, () => Promise<Suite>>([
   ['storage', async () => (await import('./storage.js')).storageSuite],
   ['sql', async () => (await import('./sql.js')).sqlSuite],
+  ['pgwire', async () => (await import('./pgwire.js')).pgwireSuite],
 ]);
 
 function usage(): string {

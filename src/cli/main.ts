@@ -1,12 +1,9 @@
 #!/usr/bin/env node
 // Owns the burrow command line: dispatching to start-single-node, sql, cert,
-// demo and version. The CLI is a client like any other: only
+// demo and version. Commands load lazily so each starts only what it needs. The CLI is a client like any other: only
 // start-single-node and demo open a store, through the server module.
 
 import { parseArgs } from './flags.js';
-import { certCommand } from './cert.js';
-import { sqlCommand } from './sql-shell.js';
-import { startSingleNode } from './start.js';
 import { printVersion } from './version.js';
 
 const booleans = new Set([
@@ -23,6 +20,7 @@ function usage(): string {
     '  start-single-node   start a single-node server (--certs-dir=DIR | --insecure, --store=PATH|type=mem --listen-addr=HOST:PORT --http-addr=HOST:PORT --accept-sql-without-tls)',
     '  sql                 open a SQL shell or run statements (-e, -f) against a server (--certs-dir=DIR | --insecure, --url, --host, --user)',
     '  cert                create-ca, create-node HOST..., create-client USER, list (--certs-dir=DIR --ca-key=FILE)',
+    '  demo                an in-memory server with a sample bank database and an open shell',
     '  version             print version information',
   ].join('\n');
 }
@@ -39,11 +37,13 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'start-single-node':
     case 'start':
-      return startSingleNode(args);
+      return (await import('./start.js')).startSingleNode(args);
     case 'sql':
-      return sqlCommand(args);
+      return (await import('./sql-shell.js')).sqlCommand(args);
     case 'cert':
-      return certCommand(args);
+      return (await import('./cert.js')).certCommand(args);
+    case 'demo':
+      return (await import('./demo.js')).demoCommand(args);
     case 'version':
       return printVersion();
     case undefined:

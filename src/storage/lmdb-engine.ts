@@ -102,6 +102,9 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
   try {
     db = open<Buffer, Buffer>({
       path: opts.path,
+      // The store is always a directory, even when its name has a dot in it
+      // (lmdb-js would otherwise guess a file from the name).
+      noSubdir: false,
       keyEncoding: 'binary',
       encoding: 'binary',
       compression: false,

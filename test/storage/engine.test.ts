@@ -109,3 +109,15 @@ test('lmdb: concurrent durable writes share fsyncs (group commit)', async () => 
     removeDir(dir);
   }
 });
+
+test('lmdb: a store directory whose name contains a dot is still a directory', async () => {
+  const parent = tempDir();
+  const dir = `${parent}/store.v1`;
+  const e = openLmdbEngine({ ...defaultLmdbOptions, path: dir, syncMode: 'none' });
+  await e.write((w) => w.put(b('k'), b('v')));
+  await e.close();
+  const { statSync } = await import('node:fs');
+  assert.ok(statSync(dir).isDirectory());
+  assert.ok(statSync(`${dir}/data.mdb`).isFile());
+  removeDir(parent);
+});
