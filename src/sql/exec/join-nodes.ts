@@ -4,11 +4,10 @@
 // and CROSS, with an optional residual ON condition over the combined row.
 // NULL keys never match. The buffered side is bounded in memory.
 
-import { maxOperatorMemoryBytes } from '../../util/limits.js';
 import { rowKey, type Datum, type Row } from '../types/datum.js';
 import type { SqlType } from '../types/types.js';
 import { batchRows, type CExpr, type ExecCtx, type RelNode } from '../plan/types.js';
-import { memoryError, rowSizeBytes } from './sort-nodes.js';
+import { bufferAll } from './sort-nodes.js';
 
 export type JoinKind = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS' | 'SEMI' | 'ANTI';
 
@@ -19,19 +18,6 @@ export interface JoinSpec {
   keyTypes: SqlType[];
   /** Over the concatenated row (left cols then right cols). */
   on: CExpr | null;
-}
-
-async function bufferAll(node: RelNode, ctx: ExecCtx): Promise<Row[]> {
-  const rows: Row[] = [];
-  let bytes = 0;
-  for await (const batch of node.run(ctx)) {
-    for (const r of batch) {
-      rows.push(r);
-      bytes += rowSizeBytes(r);
-    }
-    if (bytes > maxOperatorMemoryBytes) throw memoryError('join');
-  }
-  return rows;
 }
 
 async function passes(on: CExpr | null, row: Row, ctx: ExecCtx): Promise<boolean> {
@@ -57,7 +43,7 @@ export function joinNode(left: RelNode, right: RelNode, spec: JoinSpec): RelNode
       children: [left.explain(), right.explain()],
     }),
     async *run(ctx) {
-      const rightRows = await bufferAll(right, ctx);
+      const rightRows = await bufferAll(right, ctx, 'join');
       const matched = spec.kind === 'RIGHT' || spec.kind === 'FULL' ? new Uint8Array(rightRows.length) : null;
       let table: Map<string, number[]> | null = null;
       if (hashed) {
@@ -136,7 +122,7 @@ export function setOpNode(left: RelNode, right: RelNode, op: 'UNION' | 'INTERSEC
         return;
       }
       const counts = new Map<string, number>();
-      for (const r of await bufferAll(right, ctx)) {
+      for (const r of await bufferAll(right, ctx, 'join')) {
         const k = rowKey(r, types);
         counts.set(k, (counts.get(k) ?? 0) + 1);
       }

@@ -29,6 +29,20 @@ export function rowSizeBytes(r: Row): number {
   return n;
 }
 
+/** All rows of a node, failing with 53200 past the operator memory bound. */
+export async function bufferAll(node: RelNode, ctx: import('../plan/types.js').ExecCtx, what: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  let bytes = 0;
+  for await (const batch of node.run(ctx)) {
+    for (const r of batch) {
+      rows.push(r);
+      bytes += rowSizeBytes(r);
+    }
+    if (bytes > maxOperatorMemoryBytes) throw memoryError(what);
+  }
+  return rows;
+}
+
 export function rowComparator(keys: SortKey[]): (a: Row, b: Row) => number {
   return (a, b) => {
     for (const k of keys) {

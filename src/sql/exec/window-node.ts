@@ -3,11 +3,10 @@
 // ORDER BY, framed, and handed to the builtin's evaluator; results are
 // appended to each row as extra columns, in input order.
 
-import { maxOperatorMemoryBytes } from '../../util/limits.js';
 import { defaultFrames, peerEndsFromKeys, rowsFrames, type ResolvedWindow, type WindowFrameBounds } from '../builtins/window.js';
 import { rowKey, type Datum, type Row } from '../types/datum.js';
 import { batchRows, evalExpr, type CExpr, type OutCol, type RelNode } from '../plan/types.js';
-import { memoryError, rowComparator, rowSizeBytes, type SortKey } from './sort-nodes.js';
+import { bufferAll, rowComparator, type SortKey } from './sort-nodes.js';
 
 export interface WindowSpecC {
   fn: ResolvedWindow;
@@ -24,15 +23,7 @@ export function windowNode(input: RelNode, specs: WindowSpecC[], cols: OutCol[])
     cols,
     explain: () => ({ name: 'window', details: specs.map((s) => `window: ${s.text}`), children: [input.explain()] }),
     async *run(ctx) {
-      const rows: Row[] = [];
-      let bytes = 0;
-      for await (const batch of input.run(ctx)) {
-        for (const r of batch) {
-          rows.push(r);
-          bytes += rowSizeBytes(r);
-        }
-        if (bytes > maxOperatorMemoryBytes) throw memoryError('window');
-      }
+      const rows = await bufferAll(input, ctx, 'window');
       const results: Datum[][] = specs.map(() => new Array(rows.length));
       for (let s = 0; s < specs.length; s++) {
         const spec = specs[s]!;
