@@ -55,7 +55,7 @@ const startupTargetMs = 300;
 const memoryTargetMb = 100;
 const startTimeoutMs = 30_000;
 
-const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.js');
+const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../burrow.mjs');
 const log = (l: string): void => console.log(l);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+export const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../burrow.mjs');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
