@@ -10,7 +10,7 @@
 
 import fs from 'node:fs';
 import readline from 'node:readline';
-import pg from 'pg';
+import type pg from 'pg';
 import { flag, type ParsedArgs } from './flags.js';
 import { clientCertPaths, defaultCertsDir } from '../pgwire/tls.js';
 
@@ -178,7 +178,9 @@ export async function sqlCommand(args: ParsedArgs): Promise<number> {
   }
   const requested = flag(args, 'format') as Format | undefined;
   const format: Format = requested ?? (process.stdout.isTTY ? 'table' : 'tsv');
-  const client = new pg.Client(cfg);
+  // Loaded here, not at the top: the bundled CLI must not load the client driver to start a server.
+  const { default: pgLib } = await import('pg');
+  const client = new pgLib.Client(cfg);
   try {
     await client.connect();
   } catch (err) {
