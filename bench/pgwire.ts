@@ -34,10 +34,10 @@
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freePort } from '../test/support/server-process.js';
 import { makeTempDir, measurePair, median, removeTempDir, type BenchResult, type RunContext, type Sample, type Suite } from './harness.js';
 
 const tableRows = 10_000;
@@ -89,17 +89,6 @@ function installExitHook(): void {
         // already gone
       }
     }
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
   });
 }
 

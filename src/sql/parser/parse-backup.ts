@@ -18,7 +18,7 @@ import {
 import type { Token } from './lexer.js';
 import { parseExpr, selectAhead } from './parse-expr.js';
 import { parseOptAsOf, parseSelectStatement } from './parse-select.js';
-import { parseTablePattern } from './parse-users.js';
+import { parseStringOrPlaceholder, parseTablePattern } from './parse-users.js';
 
 /** How an option takes a value. 'uris' values are a string/placeholder or a parenthesized list of them. */
 type ValueRule = 'none' | 'optional' | 'required' | 'uris';
@@ -97,20 +97,6 @@ export function optionSpelling(name: string): string {
 }
 
 // ---------------------------------------------------------------- shared pieces
-
-/** A string literal or placeholder. */
-function parseStringOrPlaceholder(p: Cursor): Expr {
-  const t = peek(p);
-  if (t.kind === 'string') {
-    p.i++;
-    return { kind: 'str', value: t.text };
-  }
-  if (t.kind === 'placeholder') {
-    p.i++;
-    return { kind: 'placeholder', index: Number(t.text) };
-  }
-  return fail(p);
-}
 
 /** `'uri'`, `$1`, `('a', 'b')` or, leniently, `'a', 'b'`. */
 function parseUriList(p: Cursor): Expr[] {

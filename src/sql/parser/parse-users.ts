@@ -76,8 +76,8 @@ function parseRoleOption(p: Cursor): RoleOption | null {
   return { name: t.text.toUpperCase(), value: null };
 }
 
-function parseStringOrNull(p: Cursor): Expr {
-  if (acceptKw(p, 'null')) return { kind: 'null' };
+/** A string literal or placeholder (also used by BACKUP/RESTORE options). */
+export function parseStringOrPlaceholder(p: Cursor): Expr {
   const t = peek(p);
   if (t.kind === 'string') {
     p.i++;
@@ -88,6 +88,11 @@ function parseStringOrNull(p: Cursor): Expr {
     return { kind: 'placeholder', index: Number(t.text) };
   }
   return fail(p);
+}
+
+function parseStringOrNull(p: Cursor): Expr {
+  if (acceptKw(p, 'null')) return { kind: 'null' };
+  return parseStringOrPlaceholder(p);
 }
 
 // ---------------------------------------------------------------- GRANT / REVOKE
