@@ -67,7 +67,7 @@ const livePostmasters = new Set<number>();
 const liveDataDirs = new Set<string>();
 let exitHookInstalled = false;
 
-function installExitHook(): void {
+export function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // Prepended: runs before the harness removes the temp dirs, while postmaster.pid files still exist.
@@ -93,7 +93,7 @@ function installExitHook(): void {
 }
 
 /** Connects and runs SELECT 1, retrying every millisecond until it answers; returns the client. */
-async function connectWhenReady(cfg: pg.ClientConfig, deadlineMs: number, describe: () => string): Promise<pg.Client> {
+export async function connectWhenReady(cfg: pg.ClientConfig, deadlineMs: number, describe: () => string): Promise<pg.Client> {
   for (;;) {
     const c = new pg.Client(cfg);
     c.on('error', () => {});
@@ -170,7 +170,7 @@ function treePssMb(pid: number): { mb: number; processes: number } {
 
 // ---- Burrow ----
 
-interface BurrowServer {
+export interface BurrowServer {
   child: ChildProcess;
   port: number;
   cfg: pg.ClientConfig;
@@ -179,7 +179,7 @@ interface BurrowServer {
 }
 
 /** Spawns the built CLI on `store`; resolves right after spawning (the port is known, not yet open). */
-async function spawnBurrow(store: string): Promise<BurrowServer> {
+export async function spawnBurrow(store: string): Promise<BurrowServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [cliPath, 'start-single-node', '--insecure', `--store=${store}`, `--listen-addr=127.0.0.1:${port}`, '--http-addr=127.0.0.1:0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -206,7 +206,7 @@ async function spawnBurrow(store: string): Promise<BurrowServer> {
 
 // ---- PostgreSQL ----
 
-interface PgInstall {
+export interface PgInstall {
   bin: string;
   version: string;
 }
@@ -227,7 +227,7 @@ function findPostgres(): PgInstall | null {
   return null;
 }
 
-function ensurePostgres(): PgInstall {
+export function ensurePostgres(): PgInstall {
   const found = findPostgres();
   if (found) return found;
   if (process.getuid?.() !== 0 || spawnSync('apt-get', ['--version']).status !== 0) {
@@ -242,7 +242,7 @@ function ensurePostgres(): PgInstall {
   return after;
 }
 
-interface PgUser {
+export interface PgUser {
   name: string;
   uid: number;
   gid: number;
@@ -259,7 +259,7 @@ function pgUser(): PgUser | null {
   throw new Error('running as root and neither a postgres nor a nobody user exists (create one: useradd --system postgres)');
 }
 
-interface PgCluster {
+export interface PgCluster {
   install: PgInstall;
   user: PgUser | null;
   dir: string;
@@ -269,16 +269,16 @@ interface PgCluster {
   postmasterPid: number;
 }
 
-function pgSpawnOptions(c: { user: PgUser | null; dir: string }) {
+export function pgSpawnOptions(c: { user: PgUser | null; dir: string }) {
   return { cwd: c.dir, ...(c.user ? { uid: c.user.uid, gid: c.user.gid } : {}) };
 }
 
-function pgRun(c: { install: PgInstall; user: PgUser | null; dir: string }, tool: string, args: string[]): void {
+export function pgRun(c: { install: PgInstall; user: PgUser | null; dir: string }, tool: string, args: string[]): void {
   const r = spawnSync(path.join(c.install.bin, tool), args, { ...pgSpawnOptions(c), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`);
 }
 
-async function initPostgres(install: PgInstall): Promise<PgCluster> {
+export async function initPostgres(install: PgInstall): Promise<PgCluster> {
   const user = pgUser();
   const dir = makeTempDir('postgres');
   if (user) fs.chownSync(dir, user.uid, user.gid);
@@ -292,24 +292,24 @@ async function initPostgres(install: PgInstall): Promise<PgCluster> {
 }
 
 /** `pg_ctl start` without waiting; the caller polls with connectWhenReady. */
-function startPostgres(c: PgCluster): ChildProcess {
+export function startPostgres(c: PgCluster): ChildProcess {
   return spawn(path.join(c.install.bin, 'pg_ctl'), ['start', '-D', c.data, '-l', path.join(c.dir, 'log'), '-o', `-p ${c.port} -h 127.0.0.1 -k ${c.dir}`], {
     ...pgSpawnOptions(c),
     stdio: 'ignore',
   });
 }
 
-function notePostmaster(c: PgCluster): void {
+export function notePostmaster(c: PgCluster): void {
   c.postmasterPid = Number(fs.readFileSync(path.join(c.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   livePostmasters.add(c.postmasterPid);
 }
 
-function stopPostgres(c: PgCluster): void {
+export function stopPostgres(c: PgCluster): void {
   pgRun(c, 'pg_ctl', ['stop', '-D', c.data, '-m', 'fast', '-w']);
   livePostmasters.delete(c.postmasterPid);
 }
 
-function pgLog(c: PgCluster): string {
+export function pgLog(c: PgCluster): string {
   try {
     return fs.readFileSync(path.join(c.dir, 'log'), 'utf8');
   } catch {

@@ -12,6 +12,8 @@ const suites = new Map<string, () => Promise<Suite>>([
   ['storage', async () => (await import('./storage.js')).storageSuite],
   ['sql', async () => (await import('./sql.js')).sqlSuite],
   ['pgwire', async () => (await import('./pgwire.js')).pgwireSuite],
+  ['userfile', async () => (await import('./userfile.js')).userfileSuite],
+  ['backup', async () => (await import('./backup.js')).backupSuite],
 ]);
 
 function usage(): string {

@@ -8,18 +8,19 @@ import { printVersion } from './version.js';
 
 const booleans = new Set([
   'insecure', 'background', 'help', 'echo-sql',
-  'accept-sql-without-tls', 'overwrite', 'allow-ca-key-reuse', 'also-generate-pkcs8-key',
+  'accept-sql-without-tls', 'overwrite', 'allow-ca-key-reuse', 'also-generate-pkcs8-key', 'recursive',
 ]);
-const aliases: Record<string, string> = { e: 'execute', f: 'file', d: 'database', u: 'user', h: 'help' };
+const aliases: Record<string, string> = { e: 'execute', f: 'file', d: 'database', u: 'user', h: 'help', r: 'recursive' };
 
 function usage(): string {
   return [
     'Usage: burrow <command> [flags]',
     '',
     'Commands:',
-    '  start-single-node   start a single-node server (--certs-dir=DIR | --insecure, --store=PATH|type=mem --listen-addr=HOST:PORT --http-addr=HOST:PORT --accept-sql-without-tls)',
+    '  start-single-node   start a single-node server (--certs-dir=DIR | --insecure, --store=PATH|type=mem --listen-addr=HOST:PORT --http-addr=HOST:PORT --accept-sql-without-tls --background --pid-file=FILE)',
     '  sql                 open a SQL shell or run statements (-e, -f) against a server (--certs-dir=DIR | --insecure, --url, --host, --user)',
     '  cert                create-ca, create-node HOST..., create-client USER, list (--certs-dir=DIR --ca-key=FILE)',
+    '  userfile            upload, list, get, delete files in userfile storage (upload [-r] SRC [DEST], list [PATTERN], get PATTERN [DEST], delete PATTERN)',
     '  demo                an in-memory server with a sample bank database and an open shell',
     '  version             print version information',
   ].join('\n');
@@ -44,6 +45,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cert.js')).certCommand(args);
     case 'demo':
       return (await import('./demo.js')).demoCommand(args);
+    case 'userfile':
+      return (await import('./userfile.js')).userfileCommand(args);
     case 'version':
       return printVersion();
     case undefined:
@@ -57,4 +60,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await: the bundle (scripts/bundle.mjs) is a CommonJS script.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -2,11 +2,15 @@
 // --certs-dir, or --insecure) and prints the connection details as
 // CockroachDB's start command does; SIGINT/SIGTERM
 // shut it down cleanly (in-flight commits finish, the store closes).
+// --background runs it as a detached process (background.ts); --pid-file
+// writes its PID once it is ready.
 
+import fs from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../server/server.js';
 import { flag, hostPort, type ParsedArgs } from './flags.js';
 import { buildInfo } from './version.js';
+import { backgroundLogFile, reportToParent, startInBackground, startedInBackground } from './background.js';
 
 export async function startSingleNode(args: ParsedArgs): Promise<number> {
   const t0 = performance.now();
@@ -21,15 +25,30 @@ export async function startSingleNode(args: ParsedArgs): Promise<number> {
   const store = storeFlag === 'type=mem' || storeFlag.startsWith('type=mem') ? 'memory' : path.resolve(storeFlag.replace(/^path=/, ''));
   const listen = hostPort(flag(args, 'listen-addr') ?? 'localhost:26257', 26257);
   const httpAddr = hostPort(flag(args, 'http-addr') ?? 'localhost:8080', 8080);
+  if (flag(args, 'background') === 'true') return startInBackground(args, store);
   let server;
   try {
     server = await startServer({
       store, host: listen.host, port: listen.port, httpHost: httpAddr.host, httpPort: httpAddr.port, insecure,
+      ...externalIoDirOption(flag(args, 'external-io-dir')),
       ...(insecure ? {} : { certsDir: certsDir!, acceptSqlWithoutTls }),
     });
   } catch (err) {
     console.error(`ERROR: ${(err as Error).message}`);
+    await reportToParent({ error: (err as Error).message });
     return 1;
+  }
+  const pidFile = flag(args, 'pid-file');
+  if (pidFile) {
+    try {
+      fs.writeFileSync(path.resolve(pidFile), `${process.pid}\n`);
+    } catch (err) {
+      const message = `cannot write the PID file: ${(err as Error).message}`;
+      console.error(`ERROR: ${message}`);
+      await server.stop();
+      await reportToParent({ error: message });
+      return 1;
+    }
   }
   const host = listen.host === '0.0.0.0' || listen.host === '' ? 'localhost' : listen.host;
   const port = server.sqlAddress.port;
@@ -57,13 +76,14 @@ export async function startSingleNode(args: ParsedArgs): Promise<number> {
     `sql:                 postgresql://root@${host}:${port}/defaultdb?${sslQuery}`,
     `sql (JDBC):          jdbc:postgresql://${host}:${port}/defaultdb?${sslQuery}&user=root`,
     `RPC client flags:    burrow <client cmd> --host=${host}:${port} ${insecure ? '--insecure' : `--certs-dir=${certsDir}`}`,
+    ...(startedInBackground() ? [`logs:                ${backgroundLogFile(store) ?? 'discarded (in-memory store)'}`] : []),
     `store[0]:            ${store === 'memory' ? 'type=mem' : `path=${store}`}`,
     `storage engine:      ${store === 'memory' ? 'memory' : 'lmdb'}`,
     `status:              ${'initialized new cluster'}`,
     `nodeID:              1`,
   ];
   console.log(lines.join('\n'));
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -76,5 +96,14 @@ export async function startSingleNode(args: ParsedArgs): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // Only now (signals handled) does a --background command return.
+  await reportToParent({ ready: lines.join('\n') });
+  await stopped;
   return 0;
+}
+
+/** --external-io-dir: a directory (made absolute) or 'disabled'; the server defaults it to <store>/extern. */
+function externalIoDirOption(v: string | undefined): { externalIoDir?: string } {
+  if (v === undefined || v === '') return {};
+  return { externalIoDir: v === 'disabled' ? 'disabled' : path.resolve(v) };
 }

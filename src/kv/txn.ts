@@ -9,6 +9,10 @@
 // go to the engine in one batch at the commit timestamp, durable before
 // commit() resolves.
 //
+// scanVisit is scan()'s batch form for whole-span reads (SQL aggregation):
+// rows go to a callback straight from the store's page walk, unless the
+// transaction wrote into the span, where pages are merged as scan() does.
+//
 // Limits: buffered write bytes (maxTxnWriteBytes); recorded point reads are
 // condensed into one covering span past maxTrackedPointReads.
 
@@ -36,6 +40,21 @@ export interface ScanOptions {
   pageRows?: number;
 }
 
+/**
+ * One row of scanVisit: key is the engine's MVCC key (decodeUserKey gives
+ * the user key), or the user key itself when userKey is true (rows merged
+ * from the transaction's own writes); the row's value bytes are
+ * value[payloadAt..]. Buffers are valid during the call only.
+ */
+export type KvVisitor = (key: Buffer, value: Buffer, payloadAt: number, userKey?: boolean) => void;
+
+export interface VisitOptions {
+  /** Rows per page read from storage. */
+  pageRows?: number;
+  /** Awaited between pages (cancellation checks, yielding to the event loop). */
+  between?: () => Promise<void>;
+}
+
 export interface Savepoint {
   writes: SortedMap<Buffer | null>;
   writeBytes: number;
@@ -49,6 +68,12 @@ export interface Txn {
   get(key: Buffer): Promise<Buffer | undefined>;
   /** Pages of rows in [start, end), merged with this transaction's own writes. */
   scan(start: Buffer | undefined, end: Buffer | undefined, opts?: ScanOptions): AsyncGenerator<KvRow[]>;
+  /**
+   * Every row in [start, end) in key order, handed to visit without a row
+   * object per row: scan()'s batch form (forward, no limit), with the same
+   * own-write merging, pending-commit waits and read-set tracking.
+   */
+  scanVisit(start: Buffer | undefined, end: Buffer | undefined, visit: KvVisitor, opts?: VisitOptions): Promise<void>;
   put(key: Buffer, value: Buffer): void;
   del(key: Buffer): void;
   /** Adds key to the read set without reading it (the caller read it from a cache). */
@@ -66,6 +91,7 @@ export interface Txn {
 
 const maxTrackedPointReads = 10_000;
 const defaultPageRows = 1024;
+const defaultVisitPageRows = 4096;
 
 export interface ReadSet {
   points: Buffer[];
@@ -116,6 +142,13 @@ export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, 
     if (!minWrite || Buffer.compare(k, minWrite) < 0) minWrite = k;
     if (!maxWrite || Buffer.compare(k, maxWrite) > 0) maxWrite = k;
   };
+  /** Whether a write is buffered in [start, end) (unbounded where undefined). */
+  const ownWritesIn = (start: Buffer | undefined, end: Buffer | undefined): boolean => {
+    if (writes.size === 0 || !minWrite || !maxWrite) return false;
+    if ((end && Buffer.compare(minWrite, end) >= 0) || (start && Buffer.compare(maxWrite, start) < 0)) return false;
+    for (const _ of sortedEntries(writes, { start, end })) return true;
+    return false;
+  };
   const recordPoint = (key: Buffer): void => {
     reads.points.push(key);
     if (reads.points.length > maxTrackedPointReads) condense(reads);
@@ -165,6 +198,31 @@ export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, 
           else if (opts.reverse) reads.spans.push({ start: lastKey, end });
           else reads.spans.push({ start, end: keyAfter(lastKey) });
         }
+      }
+    },
+    async scanVisit(start, end, visit, opts = {}) {
+      checkOpen();
+      const pageRows = Math.max(1, opts.pageRows ?? defaultVisitPageRows);
+      let span: { start: Buffer | undefined; end: Buffer | undefined } | undefined = { start, end };
+      try {
+        while (span) {
+          await db.waitForSpan(span.start, span.end, readTs);
+          let resume: { start?: Buffer | undefined; end?: Buffer | undefined } | undefined;
+          if (ownWritesIn(span.start, span.end)) {
+            // Own writes here: merge them as scan() does (rare: a statement reading what its transaction wrote).
+            const page = db.store.scanPage({ start: span.start, end: span.end, ts: readTs, maxRows: pageRows });
+            const rows = mergeOwnWrites(page.rows, writes, span.start, page.resume ? page.resume.start : span.end, false);
+            for (const r of rows) visit(r.key, r.value, 0, true);
+            resume = page.resume;
+          } else {
+            resume = db.store.visitPage({ start: span.start, end: span.end, ts: readTs, maxRows: pageRows }, visit).resume;
+          }
+          span = resume ? { start: resume.start, end: resume.end } : undefined;
+          if (span && opts.between) await opts.between();
+        }
+      } finally {
+        // The whole span, even when a visitor or between() threw: a wider read set is only more conservative.
+        if (!readOnly) reads.spans.push({ start, end });
       }
     },
     put(key, value) {

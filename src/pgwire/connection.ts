@@ -51,6 +51,8 @@ export interface ConnectionHooks {
 
 /** How long a client has to finish startup and authentication. */
 const authTimeoutMs = 60_000;
+/** Unframed input one connection buffers before it stops reading its socket. */
+const inputHighWaterBytes = 8 * 1024 * 1024;
 
 interface Portal {
   ps: PreparedStatement;
@@ -77,7 +79,38 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
   let socket: Socket = rawSocket;
   let tlsSocket: TLSSocket | null = null;
   let tlsConfig: ServerTls | null = null;
+  // Input not yet framed: `buf` (contiguous) then `chunks` (appended by
+  // onData, joined only when a message needs them, so a long COPY stream is
+  // never re-copied per chunk). Reading pauses while more than
+  // inputHighWaterBytes wait and a whole message is among them (so a large
+  // single message can still arrive), and resumes as they are consumed.
   let buf: Buffer = Buffer.alloc(0);
+  let chunks: Buffer[] = [];
+  let chunkBytes = 0;
+  let needBytes = 0;
+  let paused = false;
+  const buffered = (): number => buf.length + chunkBytes;
+  const fill = (n: number): boolean => {
+    if (buf.length >= n) return true;
+    if (chunks.length > 0) {
+      buf = buf.length === 0 && chunks.length === 1 ? chunks[0]! : Buffer.concat([buf, ...chunks]);
+      chunks = [];
+      chunkBytes = 0;
+    }
+    if (buf.length >= n) return true;
+    needBytes = n;
+    if (paused) {
+      paused = false;
+      socket.resume();
+    }
+    return false;
+  };
+  const maybeResume = (): void => {
+    if (paused && buffered() < inputHighWaterBytes / 2) {
+      paused = false;
+      socket.resume();
+    }
+  };
   let startupDone = false;
   // Between the startup message and AuthenticationOk: the exchange in progress.
   let auth: { exchange: AuthExchange; database: string; params: Map<string, string> } | null = null;
@@ -129,7 +162,12 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
 
   const onData = (chunk: Buffer): void => {
     clearIdle();
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    chunks.push(chunk);
+    chunkBytes += chunk.length;
+    if (!paused && buffered() > inputHighWaterBytes && buffered() >= needBytes) {
+      paused = true;
+      socket.pause();
+    }
     queue = queue.then(corked).catch((err) => {
       sendError(err, 'FATAL');
       close();
@@ -165,16 +203,17 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
     for (;;) {
       if (closed) return;
       if (!startupDone && !auth) {
-        if (buf.length < 4) return;
+        if (!fill(4)) return;
         const len = buf.readInt32BE(0);
         if (len < 8 || len > maxStartupBytes) throw protocolError(`startup packet of ${len} bytes`);
-        if (buf.length < len) return;
+        if (!fill(len)) return;
         const body = buf.subarray(4, len);
         buf = buf.subarray(len);
         await startup(new Reader(Buffer.from(body)));
         continue;
       }
-      if (buf.length < 5) return;
+      maybeResume();
+      if (!fill(5)) return;
       const type = String.fromCharCode(buf[0]!);
       const len = buf.readInt32BE(1);
       if (len < 4) throw protocolError(`message length ${len}`);
@@ -182,7 +221,7 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
       if (len > maxMessageBytes) {
         throw new BurrowError('08P01', `message size ${len} bytes exceeds the maximum of ${maxMessageBytes} bytes`);
       }
-      if (buf.length < 1 + len) return;
+      if (!fill(1 + len)) return;
       const body = Buffer.from(buf.subarray(5, 1 + len));
       buf = buf.subarray(1 + len);
       if (auth) await authMessage(type, body);
@@ -195,7 +234,7 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
     if (code === sslRequestCode && hooks.tls && !hooks.insecure) {
       if (tlsSocket) throw protocolError('SSLRequest on an encrypted connection');
       // Bytes after SSLRequest would be plaintext injected ahead of the handshake.
-      if (buf.length > 0) throw protocolError('unexpected data after SSLRequest');
+      if (buffered() > 0) throw protocolError('unexpected data after SSLRequest');
       upgrade(hooks.tls);
       return;
     }
@@ -333,7 +372,10 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
     const c = copy!;
     try {
       if (type === 'd') {
-        if (!c.failed) await c.sink!.add(c.parser.feed(r.bytes(r.remaining())));
+        if (c.failed) return;
+        const data = r.bytes(r.remaining());
+        if (c.sink!.addBytes) await c.sink!.addBytes(data);
+        else await c.sink!.add(c.parser.feed(data));
         return;
       }
       if (type === 'c') {
@@ -342,7 +384,7 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
           if (c.simple) send(readyForQuery(s.txnStatus()));
           return;
         }
-        await c.sink!.add(c.parser.end());
+        if (!c.sink!.addBytes) await c.sink!.add(c.parser.end());
         const res = await c.sink!.finish();
         send(commandComplete(commandTag(res)));
         if (c.simple) send(readyForQuery(s.txnStatus()));
@@ -365,12 +407,14 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
       c.sink?.abort();
       sendError(err);
       if (!c.simple) skipToSync = true;
+      // Failing at CopyDone ends the COPY: a simple query is then over.
+      else if (type === 'c') send(readyForQuery(s.txnStatus()));
     }
   }
 
   async function startCopy(s: Session, st: Extract<Statement, { kind: 'copyFrom' }>, simple: boolean): Promise<void> {
     const sink = await s.copyIn(st);
-    copy = { sink, parser: newCopyParser(copyFormat(st.options)), failed: false, simple };
+    copy = { sink, parser: sink.addBytes ? newCopyParser(copyFormat([])) : newCopyParser(copyFormat(st.options)), failed: false, simple };
     const w = new Writer().byte(0).int16(sink.columnCount);
     for (let i = 0; i < sink.columnCount; i++) w.int16(0);
     send(w.finish('G'));

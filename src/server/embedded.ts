@@ -5,6 +5,7 @@
 // as Date, DATE/TIME/INTERVAL/UUID as strings, JSONB parsed, arrays as arrays.
 
 import { openStore, type Store } from '../storage/store.js';
+import { installServices, stopServices } from './services.js';
 import { openSqlEngine, type SqlEngine } from '../sql/engine.js';
 import type { Session } from '../sql/session/session.js';
 import type { Datum, Json } from '../sql/types/datum.js';
@@ -92,9 +93,11 @@ export async function open(opts: OpenOptions = {}): Promise<Database> {
   const onDisk = opts.path !== undefined && opts.path !== 'memory';
   const store: Store = await openStore(onDisk ? { engine: 'lmdb', path: opts.path!, syncMode: opts.syncMode ?? 'full' } : { engine: 'memory' });
   const engine = await openSqlEngine(store);
+  installServices(engine);
   const session = engine.newSession(opts.user ?? 'root', opts.database ?? 'defaultdb');
   return wrap(engine, session, async () => {
     session.close();
+    await stopServices(engine);
     await engine.kv.drain();
     await store.close();
   });

@@ -8,6 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import crypto from 'node:crypto';
 import { openStore, type Store } from '../storage/store.js';
+import { installServices, stopServices } from './services.js';
 import { openSqlEngine, type SqlEngine } from '../sql/engine.js';
 import { serveConnection } from '../pgwire/connection.js';
 import { loadServerTls, type ServerTls } from '../pgwire/tls.js';
@@ -48,6 +49,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
   const store = await openStore(opts.store === 'memory' ? { engine: 'memory' } : { engine: 'lmdb', path: opts.store, syncMode: 'full' });
   const engine = await openSqlEngine(store);
+  installServices(engine, { externalIoDir: opts.externalIoDir });
   const gc = startGcLoop(engine, { intervalMs: gcIntervalMs });
   const cancels = new Map<number, { secret: number; cancel: () => void }>();
   let nextPid = 1;
@@ -122,6 +124,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await new Promise((r) => setTimeout(r, 50));
         for (const s of sockets) s.destroy();
         await gc.stop();
+        await stopServices(engine);
         await engine.kv.drain();
         await store.close();
       })();

@@ -2,6 +2,7 @@
 // its cache, bootstrap of a new store, the unique_rowid() generator, the
 // virtual-table hook, and new sessions. One per store, per process.
 
+import path from 'node:path';
 import type { KvDb } from '../kv/db.js';
 import { openKv } from '../kv/db.js';
 import type { Store } from '../storage/store.js';
@@ -25,6 +26,8 @@ export interface SqlEngine {
   catalog: Catalog;
   uniqueRowId(): bigint;
   virtualTable: VirtualTableResolver;
+  /** Root of nodelocal://1/ (the server's --external-io-dir); undefined when disabled or embedded in memory. */
+  externalIoDir: string | undefined;
   newSession(user?: string, database?: string): Session;
   /** Lets another module provide virtual tables (information_schema, pg_catalog, crdb_internal). */
   setVirtualTables(r: VirtualTableResolver): void;
@@ -52,6 +55,7 @@ export async function openSqlEngine(store: Store): Promise<SqlEngine> {
       return id;
     },
     virtualTable: async () => undefined,
+    externalIoDir: store.path ? path.join(store.path, 'extern') : undefined,
     newSession: (user = 'root', database = 'defaultdb') => newSession(engine, user, database),
     setVirtualTables(r) {
       engine.virtualTable = r;

@@ -3,6 +3,8 @@
 // group-committed writes, and close. Two implementations: lmdb-engine.ts (on
 // disk, the default) and memory-engine.ts (tests, --store=type=mem).
 //
+// Engines may also offer visit(), a callback form of a forward scan.
+//
 // Invariants every engine keeps:
 // - Ranges are half-open [start, end); a missing start/end means unbounded.
 // - A reverse scan yields the same entries as a forward one, last first.
@@ -29,6 +31,13 @@ export interface EngineRange {
 export interface EngineReader {
   get(key: Buffer): Buffer | undefined;
   scan(range: EngineRange): Iterable<EngineEntry>;
+  /**
+   * Optional forward walk of [start, end) calling fn per entry until it
+   * returns true: a scan without an entry object per row (the memory engine
+   * has it; MVCC reads fall back to scan() without it). Buffers passed to fn
+   * are valid during the call only.
+   */
+  visit?(range: EngineRange, fn: (key: Buffer, value: Buffer) => boolean | void): void;
 }
 
 export interface EngineSnapshot extends EngineReader {

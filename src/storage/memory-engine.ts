@@ -1,18 +1,20 @@
 // Owns the in-memory Engine (tests and --store=type=mem). Everything lives in
 // one SortedMap; snapshots are copy-on-write. Writes apply synchronously in
-// call order; nothing is durable, so sync() is a no-op. Stored keys and
+// call order; nothing is durable, so sync() is a no-op. visit() walks the
+// map without allocating per entry (sortedVisit). Stored keys and
 // values are copied so callers may reuse their buffers.
 
 import type { Engine, EngineEntry, EngineRange, EngineReader, EngineSnapshot, EngineWriter } from './engine.js';
 import { checkEngineKey } from './engine-limits.js';
 import {
-  newSortedMap, sortedDelete, sortedEntries, sortedFork, sortedGet, sortedSet, sortedSnapshot, type SortedMap,
+  newSortedMap, sortedDelete, sortedEntries, sortedFork, sortedGet, sortedSet, sortedSnapshot, sortedVisit, type SortedMap,
 } from './sorted-map.js';
 
 function readerOver(m: () => SortedMap<Buffer>): EngineReader {
   return {
     get: (key) => sortedGet(m(), key),
     scan: (range) => scanMap(m(), range),
+    visit: (range, fn) => void sortedVisit(m(), range.start, range.end, fn),
   };
 }
 

@@ -6,12 +6,18 @@
 // never inside one. Versions that a read at ts must not see are passed by
 // seeking (a new iterator from the next user key) once stepping past more
 // than maxStepsBeforeSeek of them, so long histories cost a seek, not a walk.
+//
+// Forward pages are one walk, mvccVisitPage, that hands each visible row to
+// a callback (engine key, raw value, payload offset) without allocating per
+// row; scanPage collects rows from it, and batch scans (kv scanVisit, SQL
+// aggregation over a table) consume the bytes directly. The walk uses the
+// engine's visit() when it has one, its scan() iterator otherwise.
 
-import type { EngineEntry, EngineReader } from './engine.js';
+import type { EngineReader } from './engine.js';
 import { compareTimestamps, zeroTimestamp, type Timestamp } from '../util/hlc.js';
 import {
   dataSpanEnd, dataSpanStart, decodeLatestValue, decodeUserKey, decodeVersionValue, encodeMvccKey,
-  isLatestSlot, latestAtOrBefore, latestValueTimestamp, nextUserKeyStart, tsParts, tsSuffixBytes, versionAtOrBefore,
+  isLatestSlot, latestAtOrBefore, latestValueTimestamp, nextUserKeyStart, tagValue, tsParts, tsSuffixBytes, versionAtOrBefore,
   versionKeyTimestamp, withTimestamp,
 } from './mvcc-key.js';
 
@@ -81,80 +87,130 @@ export function mvccScanPage(r: EngineReader, req: ScanRequest): ScanPage {
 
 function scanForward(r: EngineReader, req: ScanRequest): ScanPage {
   const rows: MvccRow[] = [];
+  const withTs = !!req.withTimestamps;
+  const page = mvccVisitPage(r, req, (k, v, at) => {
+    const ts = at === latestPayloadOffset ? (withTs ? latestValueTimestamp(v) : zeroTimestamp) : versionKeyTimestamp(k);
+    rows.push({ key: decodeUserKey(k), value: v.subarray(at), ts });
+  });
+  return { rows, resume: page.resume };
+}
+
+/** Where the payload starts in a latest-slot value (tag + wall + logical); a version value's starts at 1. */
+export const latestPayloadOffset = 13;
+
+/**
+ * Receives one visible row of a batch scan: the engine key (decodeUserKey
+ * gives the user key; versionKeyTimestamp its timestamp when payloadAt is
+ * 1), the raw engine value and where the payload starts in it
+ * (latestPayloadOffset for a latest slot, 1 for an older version). The
+ * buffers are the engine's: valid during the call only, never to be mutated.
+ */
+export type MvccVisitor = (engineKey: Buffer, value: Buffer, payloadAt: number) => void;
+
+export interface VisitPage {
+  /** Rows passed to the visitor. */
+  rows: number;
+  resume: ScanPage['resume'];
+}
+
+/**
+ * A forward scan page like mvccScanPage, with each visible row handed to
+ * visit instead of collected (no row object, user key or value slice per
+ * row). Same visibility rules, page limits and resume span as scanPage;
+ * req.reverse and req.withTimestamps are ignored.
+ */
+export function mvccVisitPage(r: EngineReader, req: ScanRequest, visit: MvccVisitor): VisitPage {
   const maxBytes = req.maxBytes ?? Infinity;
+  const maxRows = req.maxRows;
   const end = dataSpanEnd(req.end);
   const parts = tsParts(req.ts);
-  const withTs = !!req.withTimestamps;
   let from = dataSpanStart(req.start);
+  let rows = 0;
   let bytes = 0;
-  outer: for (;;) {
-    const it = r.scan({ start: from, end })[Symbol.iterator]();
-    let skipPrefixLen = 0;
-    let skipKey: Buffer | null = null; // engine key whose user key we are done with
-    let wantKey: Buffer | null = null; // engine key whose user key needs a version <= ts
-    let steps = 0;
-    for (let n = it.next(); !n.done; n = it.next()) {
-      const e: EngineEntry = n.value;
-      const k = e.key;
+  // Per-iterator state (reset after each seek).
+  let skipPrefixLen = 0;
+  let skipKey: Buffer | null = null; // engine key whose user key we are done with
+  let wantKey: Buffer | null = null; // engine key whose user key needs a version <= ts
+  let steps = 0;
+  let seekTo: Buffer | null = null; // set when the walk stops to seek
+  let resume: ScanPage['resume'] = undefined; // set when the walk stops at the page limit
+  const step = (k: Buffer, value: Buffer): boolean => {
+    // A latest slot always starts a new user key (it sorts first among the key's entries).
+    const latest = isLatestSlot(k);
+    if (!latest) {
       if (skipKey && k.length === skipPrefixLen + tsSuffixBytes && samePrefix(k, skipKey, skipPrefixLen)) {
         if (++steps > maxStepsBeforeSeek) {
-          it.return?.();
-          from = nextUserKeyStart(skipKey);
-          continue outer;
+          seekTo = nextUserKeyStart(skipKey);
+          return true;
         }
-        continue;
+        return false;
       }
       if (wantKey && k.length === skipPrefixLen + tsSuffixBytes && samePrefix(k, wantKey, skipPrefixLen)) {
         if (!versionAtOrBefore(k, parts)) {
           if (++steps > maxStepsBeforeSeek) {
-            it.return?.();
-            from = withTimestamp(wantKey, req.ts);
-            continue outer;
+            seekTo = withTimestamp(wantKey, req.ts);
+            return true;
           }
-          continue;
+          return false;
         }
-        const v = decodeVersionValue(e.value);
-        if (v) {
-          rows.push({ key: decodeUserKey(k), value: v, ts: versionKeyTimestamp(k) });
-          bytes += v.length;
+        if (value[0] === tagValue) {
+          visit(k, value, 1);
+          rows++;
+          bytes += value.length - 1;
         }
         skipKey = wantKey;
         wantKey = null;
         steps = 0;
-        continue;
-      }
-      // A new user key: its first entry is the latest slot.
-      if (rows.length >= req.maxRows || bytes >= maxBytes) {
-        it.return?.();
-        return { rows, resume: { start: decodeUserKey(k), end: req.end } };
-      }
-      skipPrefixLen = k.length - tsSuffixBytes;
-      steps = 0;
-      if (!isLatestSlot(k)) {
-        // Defensive: a key without a latest slot (should not happen); treat entry as its newest version.
-        wantKey = k;
-        skipKey = null;
-        if (compareTimestamps(versionKeyTimestamp(k), req.ts) > 0) continue;
-        const v = decodeVersionValue(e.value);
-        if (v) rows.push({ key: decodeUserKey(k), value: v, ts: versionKeyTimestamp(k) });
-        skipKey = k;
-        wantKey = null;
-        continue;
-      }
-      if (latestAtOrBefore(e.value, parts)) {
-        if (e.value[0] === 1) {
-          const v = e.value.subarray(13);
-          rows.push({ key: decodeUserKey(k), value: v, ts: withTs ? latestValueTimestamp(e.value) : zeroTimestamp });
-          bytes += v.length;
-        }
-        skipKey = k;
-        wantKey = null;
-      } else {
-        wantKey = k;
-        skipKey = null;
+        return false;
       }
     }
-    return { rows, resume: undefined };
+    // A new user key.
+    if (rows >= maxRows || bytes >= maxBytes) {
+      resume = { start: decodeUserKey(k), end: req.end };
+      return true;
+    }
+    skipPrefixLen = k.length - tsSuffixBytes;
+    steps = 0;
+    if (!latest) {
+      // Defensive: a key without a latest slot (should not happen); treat entry as its newest version.
+      wantKey = k;
+      skipKey = null;
+      if (compareTimestamps(versionKeyTimestamp(k), req.ts) > 0) return false;
+      if (value[0] === tagValue) {
+        visit(k, value, 1);
+        rows++;
+      }
+      skipKey = k;
+      wantKey = null;
+      return false;
+    }
+    if (latestAtOrBefore(value, parts)) {
+      if (value[0] === tagValue) {
+        visit(k, value, latestPayloadOffset);
+        rows++;
+        bytes += value.length - latestPayloadOffset;
+      }
+      skipKey = k;
+      wantKey = null;
+    } else {
+      wantKey = k;
+      skipKey = null;
+    }
+    return false;
+  };
+  for (;;) {
+    skipPrefixLen = 0;
+    skipKey = null;
+    wantKey = null;
+    steps = 0;
+    seekTo = null;
+    if (r.visit) r.visit({ start: from, end }, step);
+    else {
+      for (const e of r.scan({ start: from, end })) if (step(e.key, e.value)) break;
+    }
+    if (resume) return { rows, resume };
+    if (!seekTo) return { rows, resume: undefined };
+    from = seekTo;
   }
 }
 

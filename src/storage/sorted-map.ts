@@ -4,6 +4,9 @@
 // write clones only the chunk it touches. Used by the memory engine and by
 // the kv layer's transaction write buffers.
 //
+// sortedVisit is the forward walk without a generator or a [key, value]
+// tuple per entry (the batch scan path: see mvcc-read.ts).
+//
 // Invariants: chunks are non-empty (except a single empty chunk for an empty
 // map), ordered, and each holds at most maxChunkEntries keys.
 
@@ -174,4 +177,41 @@ export function* sortedEntries<V>(m: SortedMap<V>, range: SortedRange = {}): Gen
     ci--;
     if (ci >= 0) i = m.chunks[ci]!.keys.length - 1;
   }
+}
+
+/**
+ * Calls fn for each entry in [start, end) in key order until fn returns
+ * true; returns whether it did. The same walk as a forward sortedEntries,
+ * without a generator or a tuple per entry. fn must not write to m.
+ */
+export function sortedVisit<V>(
+  m: SortedMap<V>, start: Buffer | undefined, end: Buffer | undefined, fn: (key: Buffer, val: V) => boolean | void,
+): boolean {
+  let ci = start ? chunkIndexFor(m, start) : 0;
+  let i = start ? lowerBound(m.chunks[ci]!.keys, start) : 0;
+  for (; ci < m.chunks.length; ci++, i = 0) {
+    const c = m.chunks[ci]!;
+    const keys = c.keys;
+    const vals = c.vals;
+    const last = keys[keys.length - 1];
+    // Compare against end only in the chunk that reaches it.
+    const check = end !== undefined && last !== undefined && compareBytes(last, end) >= 0;
+    for (; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (check && compareBytes(k, end!) >= 0) return false;
+      if (fn(k, vals[i]!) === true) return true;
+    }
+  }
+  return false;
+}
+
+/** Buffer.compare in JS: for short keys that differ early it beats the native call's argument checks. */
+function compareBytes(a: Buffer, b: Buffer): number {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
 }

@@ -1,7 +1,8 @@
 // Owns an open store: the engine (lmdb on disk or memory), the process clock
 // with its persisted high-water mark, GC thresholds and protected
 // timestamps, and the MVCC operations with the checks that span them (reads
-// at or below a span's GC threshold fail as CockroachDB's do).
+// at or below a span's GC threshold fail as CockroachDB's do). visitPage is
+// scanPage's batch form (rows handed to a callback, see mvcc-read.ts).
 //
 // Local metadata keys (prefix 0x01): 'c' clock high-water mark, 'g'+start GC
 // threshold of a span, 's'+bucket MVCC stats.
@@ -14,10 +15,13 @@ import { BurrowError } from '../util/errors.js';
 import {
   compareTimestamps, newClock, timestampToDebugString, tsMax, zeroTimestamp, type Clock, type Timestamp,
 } from '../util/hlc.js';
-import { localPrefixByte } from './mvcc-key.js';
-import { mvccAnyNewer, mvccGet, mvccGetVersion, mvccLatestTimestamp, mvccScanPage, type MvccRow, type MvccValue, type ScanPage, type ScanRequest } from './mvcc-read.js';
+import { dataSpanEnd, dataSpanStart, localPrefixByte } from './mvcc-key.js';
+import {
+  mvccAnyNewer, mvccGet, mvccGetVersion, mvccLatestTimestamp, mvccScanPage, mvccVisitPage,
+  type MvccRow, type MvccValue, type MvccVisitor, type ScanPage, type ScanRequest, type VisitPage,
+} from './mvcc-read.js';
 import { mvccApplyWrites, type KeyWrite } from './mvcc-write.js';
-import { persistStatsDeltas, readStats, type MvccStats, type StatsDeltas } from './mvcc-stats.js';
+import { persistStatsDeltas, readStats, statsBucket, statsKey, type MvccStats, type StatsDeltas } from './mvcc-stats.js';
 import { mvccGcPage } from './mvcc-gc.js';
 import { mvccExportPage, type ExportEntry, type ExportPage, type ExportRequest } from './mvcc-export.js';
 import { mvccIngest, type IngestResult } from './mvcc-ingest.js';
@@ -53,6 +57,8 @@ export interface Store {
   getVersion(key: Buffer, ts: Timestamp): MvccValue | undefined;
   latestTimestamp(key: Buffer): Timestamp | undefined;
   scanPage(req: ScanRequest): ScanPage;
+  /** A forward scan page whose rows go to visit (no row objects); same checks and limits as scanPage. */
+  visitPage(req: ScanRequest, visit: MvccVisitor): VisitPage;
   /** Whether any key in [start, end) has a version newer than ts. */
   anyNewer(start: Buffer | undefined, end: Buffer | undefined, ts: Timestamp): boolean;
   /** Writes all writes at ts in one engine transaction, durable when it resolves. */
@@ -64,6 +70,12 @@ export interface Store {
   stats(start?: Buffer, end?: Buffer): MvccStats;
   exportPage(req: ExportRequest): ExportPage;
   ingest(entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry[]>): Promise<IngestResult>;
+  /**
+   * Removes every version of every key of one table's span [start, end) and
+   * its statistics: a failed restore's data in table IDs no descriptor names.
+   * The span must be exactly one table (one statistics bucket).
+   */
+  clearTableSpan(start: Buffer, end: Buffer): Promise<void>;
   /** Throws CockroachDB's GC-threshold error if reading [start, end) at ts is no longer possible. */
   checkReadable(start: Buffer | undefined, end: Buffer | undefined, ts: Timestamp): void;
   close(): Promise<void>;
@@ -76,6 +88,7 @@ const gcKeyEnd = Buffer.from([localPrefixByte, 0x68]);
 const clockWindowNs = 10_000_000_000n;
 const clockRefreshMs = 2_000;
 const gcPageKeys = 512;
+const clearPageKeys = 10_000;
 
 function encodeGcThreshold(t: GcThreshold): Buffer {
   const out = Buffer.allocUnsafe(12 + 4 + t.end.length);
@@ -190,6 +203,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       checkReadable(req.start, req.end, req.ts);
       return mvccScanPage(engine, req);
     },
+    visitPage(req, visit) {
+      checkReadable(req.start, req.end, req.ts);
+      return mvccVisitPage(engine, req, visit);
+    },
     anyNewer: (start, end, ts) => mvccAnyNewer(engine, start, end, ts),
     commit(writes, ts) {
       return engine.write((w) => {
@@ -237,6 +254,19 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       return mvccExportPage(engine, req);
     },
     ingest: (entries) => mvccIngest(engine, entries),
+    async clearTableSpan(start, end) {
+      for (;;) {
+        let removed = 0;
+        await engine.write((w) => {
+          const keys: Buffer[] = [];
+          for (const e of w.scan({ start: dataSpanStart(start), end: dataSpanEnd(end), limit: clearPageKeys })) keys.push(Buffer.from(e.key));
+          for (const k of keys) w.del(k);
+          removed = keys.length;
+        });
+        if (removed < clearPageKeys) break;
+      }
+      await engine.write((w) => w.del(statsKey(statsBucket(start))));
+    },
     checkReadable,
     async close() {
       clearInterval(timer);

@@ -19,6 +19,8 @@ export interface BackendResult {
   rows: string[][];
   /** A timestamp (decimal HLC) at which the same read would see the same data. */
   asOf?: string;
+  /** Rows the (last) statement affected, when the backend knows it; `statement count N` checks it then. */
+  rowsAffected?: number;
 }
 
 export interface LogicBackend {
@@ -117,7 +119,10 @@ export async function runLogicFile(path: string, backend: LogicBackend): Promise
           } catch (err) {
             throw new Error(`${where(b)}: expected success, got ${(err as { code?: string }).code ?? ''} ${(err as Error).message}\n${sql}`);
           }
-          void r;
+          const want = words[1] === 'count' ? Number(words[2]) : undefined;
+          if (want !== undefined && r.rowsAffected !== undefined && r.rowsAffected !== want) {
+            throw new Error(`${where(b)}: expected ${want} rows affected, got ${r.rowsAffected}\n${sql}`);
+          }
           continue;
         }
         if (words[1] !== 'error') throw new Error(`${where(b)}: unknown directive ${b.header}`);
@@ -173,7 +178,7 @@ export async function runLogicFile(path: string, backend: LogicBackend): Promise
   return report;
 }
 
-const nondeterministic = /\b(now|random|gen_random_uuid|uuid_generate_v4|unique_rowid|clock_timestamp|statement_timestamp|transaction_timestamp|current_timestamp|cluster_logical_timestamp|current_date|localtimestamp|nextval|current_user|session_user|current_database|current_schema)\b|AS OF SYSTEM TIME|^\s*(SHOW|EXPLAIN)/i;
+export const nondeterministic = /\b(now|random|gen_random_uuid|uuid_generate_v4|unique_rowid|clock_timestamp|statement_timestamp|transaction_timestamp|current_timestamp|cluster_logical_timestamp|current_date|localtimestamp|nextval|current_user|session_user|current_database|current_schema)\b|AS OF SYSTEM TIME|^\s*(SHOW|EXPLAIN)/i;
 
 /** Re-runs each recorded SELECT as of the time it first ran; returns how many were compared. */
 export async function rerunAsOf(path: string, queries: QueryRecord[], backend: LogicBackend): Promise<number> {

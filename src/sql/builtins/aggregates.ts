@@ -14,7 +14,9 @@
 // is INT and overflows with 22003; avg of DECIMAL divides with 20
 // significant digits; variance/stddev of INT or DECIMAL are DECIMAL (sample
 // versions are NULL for fewer than two rows). Decimal sums keep one bigint
-// coefficient at the smallest exponent seen (no per-row normalization).
+// coefficient at the smallest exponent seen (no per-row normalization), plus
+// an exact double part for values added as (coef, exp) numbers
+// (addDecimalParts, the executor's batch path: no Decimal or bigint per row).
 
 import { BurrowError } from '../../util/errors.js';
 import { decimalNaN, finiteDecimal, mulDecimal, pow10Big, subDecimal, type Decimal } from '../../util/decimal.js';
@@ -29,6 +31,12 @@ import { AnyT, pickOverload, unknownFunctionError, unknownSignatureError, type O
 export interface Accumulator {
   add(args: Datum[]): void;
   result(): Datum;
+  /**
+   * Optional, on accumulators of one DECIMAL argument (sum, avg): the same as
+   * add([coef × 10^exp]) for a finite value whose coef is a safe integer,
+   * without building the Decimal (batch aggregation over a scan).
+   */
+  addDecimalParts?(coef: number, exp: number): void;
 }
 
 export interface ResolvedAggregate {
@@ -48,10 +56,18 @@ interface AggOverload {
 
 // ------------------------------------------------------------ decimal sum
 
-/** Exact running sum of DECIMALs: one bigint coefficient at the smallest exponent seen. */
+/**
+ * Exact running sum of DECIMALs: one bigint coefficient at the smallest
+ * exponent seen, plus a pending part in a double for values added with
+ * addParts at that exponent. The pending part stays within ±2^52 and each
+ * added coefficient is an integer within ±2^52, so every double addition is
+ * exact (results stay below 2^53); past 2^52 it moves into the bigint.
+ */
 export class DecimalSum {
   private coef = 0n;
   private exp = 0;
+  /** Pending coefficient at exp, an exact integer with |small| <= 2^52. */
+  private small = 0;
   private special: Decimal | null = null;
   count = 0;
 
@@ -61,16 +77,43 @@ export class DecimalSum {
       this.addSpecial(d);
       return;
     }
+    this.addCoef(d.coef, d.exp);
+  }
+
+  /** Adds the finite value coef × 10^exp; coef must be a safe integer. Same result as add(), without bigints per call. */
+  addParts(coef: number, exp: number): void {
+    this.count++;
+    if (this.count === 1) this.exp = exp;
+    else if (exp !== this.exp) {
+      this.addCoef(BigInt(coef), exp);
+      return;
+    }
+    if (coef > smallLimit || coef < -smallLimit) {
+      this.coef += BigInt(coef);
+      return;
+    }
+    const s = this.small + coef;
+    if (s > smallLimit || s < -smallLimit) {
+      this.coef += BigInt(s);
+      this.small = 0;
+    } else this.small = s;
+  }
+
+  private addCoef(c: bigint, e: number): void {
     if (this.count === 1) {
-      this.coef = d.coef;
-      this.exp = d.exp;
-    } else if (d.exp === this.exp) {
-      this.coef += d.coef;
-    } else if (d.exp > this.exp) {
-      this.coef += d.coef * pow10Big(d.exp - this.exp);
+      this.coef = c;
+      this.exp = e;
+    } else if (e === this.exp) {
+      this.coef += c;
+    } else if (e > this.exp) {
+      this.coef += c * pow10Big(e - this.exp);
     } else {
-      this.coef = this.coef * pow10Big(this.exp - d.exp) + d.coef;
-      this.exp = d.exp;
+      if (this.small !== 0) {
+        this.coef += BigInt(this.small);
+        this.small = 0;
+      }
+      this.coef = this.coef * pow10Big(this.exp - e) + c;
+      this.exp = e;
     }
   }
 
@@ -84,9 +127,11 @@ export class DecimalSum {
   /** The sum, or null when nothing was added. */
   value(): Decimal | null {
     if (this.count === 0) return null;
-    return this.special ?? finiteDecimal(this.coef, this.exp);
+    return this.special ?? finiteDecimal(this.small === 0 ? this.coef : this.coef + BigInt(this.small), this.exp);
   }
 }
+
+const smallLimit = 2 ** 52;
 
 // --------------------------------------------------------------- factories
 
@@ -97,14 +142,15 @@ function skipNull(add: (d: Datum) => void): (args: Datum[]) => void {
   };
 }
 
+// Counts are doubles (exact to 2^53 rows), converted to INT at result().
 const countRows: Factory = () => {
-  let n = 0n;
-  return { add: () => void n++, result: () => n };
+  let n = 0;
+  return { add: () => void n++, result: () => BigInt(n) };
 };
 
 const countValues: Factory = () => {
-  let n = 0n;
-  return { add: skipNull(() => void n++), result: () => n };
+  let n = 0;
+  return { add: skipNull(() => void n++), result: () => BigInt(n) };
 };
 
 const sumInt: Factory = () => {
@@ -122,7 +168,7 @@ const sumIntChecked: Factory = () => {
 
 const sumDecimal: Factory = () => {
   const s = new DecimalSum();
-  return { add: skipNull((d) => s.add(d as Decimal)), result: () => s.value() };
+  return { add: skipNull((d) => s.add(d as Decimal)), result: () => s.value(), addDecimalParts: (c, e) => s.addParts(c, e) };
 };
 
 const sumFloat: Factory = () => {
@@ -139,7 +185,7 @@ function avgOf(sumFactory: Factory, divide: (sum: Datum, n: number) => Datum): F
   return (types, ctx) => {
     const inner = sumFactory(types, ctx);
     let n = 0;
-    return {
+    const acc: Accumulator = {
       add: (args) => {
         if (args[0] === null) return;
         n++;
@@ -147,6 +193,14 @@ function avgOf(sumFactory: Factory, divide: (sum: Datum, n: number) => Datum): F
       },
       result: () => (n === 0 ? null : divide(inner.result(), n)),
     };
+    const innerParts = inner.addDecimalParts;
+    if (innerParts) {
+      acc.addDecimalParts = (c, e) => {
+        n++;
+        innerParts(c, e);
+      };
+    }
+    return acc;
   };
 }
 

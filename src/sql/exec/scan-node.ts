@@ -3,12 +3,17 @@
 // point lookup when the whole primary key is fixed, and an index join back
 // to the primary index when a secondary index does not cover the needed
 // columns. Rows come out in table column order.
+//
+// Batch form (ColumnScan.columnVisitor): a forward, unlimited primary-index
+// scan can instead hand each row's value bytes, with the positions of the
+// wanted columns' payloads, to a callback: no row, key or value object per
+// row (kv scanVisit underneath). Aggregation without GROUP BY uses it.
 
 import * as enc from '../../util/encoding.js';
 import type { Datum, Row } from '../types/datum.js';
 import type { TableDesc } from '../catalog/descriptor.js';
 import {
-  decodePrimaryRow, decodeSecondaryRow, primaryKey, tableLayout, type IndexLayout, type TableLayout,
+  decodePrimaryRow, decodeSecondaryRow, primaryKey, tableLayout, valueColumnLocator, type IndexLayout, type TableLayout,
 } from '../rowenc/table-codec.js';
 import { encodeKeyDatum } from '../rowenc/key-codec.js';
 import { batchRows, checkpoint, evalExpr, type CExpr, type ExecCtx, type OutCol, type RelNode } from '../plan/types.js';
@@ -34,6 +39,26 @@ export interface ScanSpec {
   /** Column ordinals the query reads (filled while planning); undefined = all. Others are left NULL. */
   needed?: Set<number>;
 }
+
+/**
+ * One row of a column visit: the row's value bytes are buf, and pos[i] is
+ * where the payload of the i-th wanted column starts in buf (decode it with
+ * value-codec), or -1 when that column is NULL. Valid during the call only.
+ */
+export type ColumnVisitor = (buf: Buffer, pos: Int32Array) => void;
+
+export interface ColumnScan {
+  /**
+   * A batch form of run() reading table columns ords (ordinals, all
+   * non-key columns of the primary index): visits every row the scan would
+   * produce, in the same order. null when this scan cannot (point lookup,
+   * secondary index, reverse, limit, or a key column among ords).
+   */
+  columnVisitor(ords: readonly number[]): ((ctx: ExecCtx, visit: ColumnVisitor) => Promise<void>) | null;
+}
+
+/** Rows per storage page in column visits (between pages: pending-commit waits, checkpoint). */
+const visitPageRows = 16_384;
 
 function indexOf(l: TableLayout, pos: number): IndexLayout {
   return pos === 0 ? l.primary : l.secondaries[pos - 1]!;
@@ -116,7 +141,7 @@ function isPointLookup(l: TableLayout, s: ScanSpec): boolean {
   return s.indexPos === 0 && !s.constraint.range && s.constraint.eq.length === l.primary.keyOrdinals.length && s.constraint.eq.every((a) => a.length === 1);
 }
 
-export function scanNode(spec: ScanSpec): RelNode {
+export function scanNode(spec: ScanSpec): RelNode & ColumnScan {
   const l = tableLayout(spec.desc);
   const ix = indexOf(l, spec.indexPos);
   const cols: OutCol[] = spec.desc.columns.map((c) => ({ name: c.name, type: c.type, table: spec.alias, hidden: c.hidden }));
@@ -124,6 +149,25 @@ export function scanNode(spec: ScanSpec): RelNode {
   const eqText = spec.constraint.eq.map((alts, i) => `${spec.desc.columns[ix.keyOrdinals[i]!]!.name} = ${alts.map((a) => a.text).join('|')}`);
   return {
     cols,
+    columnVisitor(ords) {
+      if (point || spec.indexPos !== 0 || spec.reverse || spec.limitHint !== null) return null;
+      const locate = ords.length > 0 ? valueColumnLocator(l, ords) : null;
+      if (ords.length > 0 && !locate) return null;
+      return async (ctx, visit) => {
+        const spans = await computeSpans(l, ix, spec.constraint, ctx);
+        if (spans === 'empty') return;
+        const pos = new Int32Array(ords.length);
+        const onRow = (_key: Buffer, value: Buffer, at: number): void => {
+          if (locate) locate(value, at, pos);
+          visit(value, pos);
+        };
+        const between = (): Promise<void> => checkpoint(ctx);
+        for (const span of spans) {
+          await checkpoint(ctx);
+          await ctx.txn.scanVisit(span.start, span.end, onRow, { pageRows: visitPageRows, between });
+        }
+      };
+    },
     explain: () => ({
       name: point ? 'point lookup' : 'scan',
       details: [

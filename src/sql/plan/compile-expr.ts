@@ -8,6 +8,8 @@
 // After aggregation, expressions that match a GROUP BY expression or an
 // aggregate call (by printed text) compile to a reference to the aggregated
 // column, and any other column reference is an error, as in PostgreSQL.
+// A plain reference to a column of the current row carries colIndex, so
+// operators may read that column in bulk (aggregation over a scan).
 
 import { BurrowError } from '../../util/errors.js';
 import { parseDecimal } from '../../util/decimal.js';
@@ -296,7 +298,7 @@ function compileColumn(table: string | null, name: string, env: CompileEnv): CEx
   }
   const r = resolveColumn(env.bound && env.preScope ? env.preScope : env.scope, table, name);
   const idx = r.index;
-  if (r.depth === 0) return syncExpr(r.col.type, (row) => row[idx]!, r.col.name);
+  if (r.depth === 0) return { ...syncExpr(r.col.type, (row) => row[idx]!, r.col.name), colIndex: idx };
   env.onCorrelated?.();
   const depth = r.depth - 1;
   return syncExpr(r.col.type, (_row, c) => c.outer[depth]![idx]!, r.col.name);

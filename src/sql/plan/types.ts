@@ -75,6 +75,8 @@ export interface CExpr {
   constant: boolean;
   /** For EXPLAIN. */
   text: string;
+  /** Set when the expression is just the input row's column at this index (lets operators read it in bulk). */
+  colIndex?: number;
 }
 
 export const batchRows = 256;

@@ -6,6 +6,8 @@
 // too (NULLs never conflict), as CockroachDB does.
 // Rows are Datum[] in the order of TableDesc.columns. Per-descriptor layout
 // is computed once and cached by descriptor object.
+// valueColumnLocator finds columns' payloads in a primary value without
+// decoding anything (batch scans decode only what they use, from the bytes).
 
 import * as enc from '../../util/encoding.js';
 import { maxEngineKeyBytes } from '../../util/limits.js';
@@ -14,7 +16,9 @@ import type { Datum, Row } from '../types/datum.js';
 import type { SqlType } from '../types/types.js';
 import type { IndexDesc, TableDesc } from '../catalog/descriptor.js';
 import { decodeKeyDatum, encodeKeyDatum, type Direction } from './key-codec.js';
-import { decodeValueDatum, encodeValueDatum, getUvarint, newValueWriter, putUvarint, skipValueDatum, type ValueWriter } from './value-codec.js';
+import {
+  decodeValueDatum, encodeValueDatum, getUvarint, newValueWriter, putUvarint, skipValueDatum, type ValueReader, type ValueWriter,
+} from './value-codec.js';
 
 interface IndexLayout {
   index: IndexDesc;
@@ -174,6 +178,64 @@ function decodeValueInto(l: TableLayout, value: Buffer, offset: number, row: Row
     if (needed && !needed.has(ord)) skipValueDatum(vr, l.types[ord]!);
     else row[ord] = decodeValueDatum(vr, l.types[ord]!);
   }
+}
+
+/**
+ * Returns a function that finds the payloads of value columns ords (table
+ * ordinals) in a primary index value starting at offset: pos[i] = where
+ * ords[i]'s payload starts, or -1 when the column is NULL (absent). It reads
+ * column IDs and steps over payloads, stopping past the last wanted column.
+ * null when an ordinal is a primary key column (its value is in the key)
+ * or repeated.
+ */
+export function valueColumnLocator(l: TableLayout, ords: readonly number[]): ((value: Buffer, offset: number, pos: Int32Array) => void) | null {
+  let maxId = 0;
+  for (const c of l.desc.columns) maxId = Math.max(maxId, c.id);
+  const slotById = new Int32Array(maxId + 1).fill(-1);
+  const typeById: (SqlType | undefined)[] = new Array(maxId + 1);
+  for (const c of l.desc.columns) typeById[c.id] = c.type;
+  const valueIds = new Set(l.primary.valueCols.map(([id]) => id));
+  let lastWanted = 0;
+  for (let i = 0; i < ords.length; i++) {
+    const col = l.desc.columns[ords[i]!];
+    if (!col || !valueIds.has(col.id) || slotById[col.id] !== -1) return null;
+    slotById[col.id] = i;
+    lastWanted = Math.max(lastWanted, col.id);
+  }
+  const vr: ValueReader = { buf: Buffer.alloc(0), offset: 0 };
+  const n = ords.length;
+  return (value, offset, pos) => {
+    for (let i = 0; i < n; i++) pos[i] = -1;
+    const len = value.length;
+    let p = offset;
+    let id = 0;
+    while (p < len) {
+      const b = value[p]!;
+      if (b < 0x80) {
+        id += b; // one-byte column ID delta: the usual case
+        p++;
+      } else {
+        vr.buf = value;
+        vr.offset = p;
+        id += getUvarint(vr);
+        p = vr.offset;
+      }
+      if (id > lastWanted) return;
+      const type = typeById[id];
+      if (type === undefined) {
+        throw new BurrowError('XX001', `row value names column ${id}, which table ${l.desc.name} does not have`);
+      }
+      const slot = slotById[id]!;
+      if (slot >= 0) {
+        pos[slot] = p;
+        if (id === lastWanted) return;
+      }
+      vr.buf = value;
+      vr.offset = p;
+      skipValueDatum(vr, type);
+      p = vr.offset;
+    }
+  };
 }
 
 /**

@@ -10,6 +10,7 @@
 // text); bytes: uvarint length + bytes; bool: one byte; uuid: 16 bytes;
 // interval: zigzag months, days, micros; array: uvarint count, then per
 // element a null byte (0 null, 1 present) and the element payload.
+// readDecimalParts reads a decimal payload as numbers (batch aggregation).
 
 import { BurrowError } from '../../util/errors.js';
 import type { Decimal } from '../../util/decimal.js';
@@ -266,6 +267,50 @@ export function decodeValueDatum(r: ValueReader, t: SqlType): Datum {
     default:
       throw new BurrowError('XX000', `internal error: cannot read a value of type ${t.family}`);
   }
+}
+
+/** A finite decimal's coefficient (a safe integer) and exponent, as readDecimalParts gives them. */
+export interface DecimalParts {
+  coef: number;
+  exp: number;
+}
+
+/**
+ * Reads the decimal payload at buf[offset] into out without building a
+ * Decimal or a bigint, when it is finite with a coefficient below 2^53 and
+ * a small exponent; false otherwise (NaN, infinities, larger coefficients,
+ * corrupt bytes: decode those with decodeValueDatum).
+ */
+export function readDecimalParts(buf: Buffer, offset: number, out: DecimalParts): boolean {
+  if (buf[offset] !== 0) return false;
+  let p = offset + 1;
+  let b = buf[p++];
+  if (b === undefined) return false;
+  let z = b & 0x7f;
+  let mul = 128;
+  while (b >= 0x80) {
+    if (mul > 2 ** 28) return false;
+    b = buf[p++];
+    if (b === undefined) return false;
+    z += (b & 0x7f) * mul;
+    mul *= 128;
+  }
+  const exp = z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  let v = 0;
+  mul = 1;
+  for (let i = 0; i < 8; i++) {
+    b = buf[p++];
+    if (b === undefined) return false;
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) {
+      if (v > Number.MAX_SAFE_INTEGER) return false;
+      out.coef = v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+      out.exp = exp;
+      return true;
+    }
+    mul *= 128;
+  }
+  return false;
 }
 
 function skipVarint(r: ValueReader): void {

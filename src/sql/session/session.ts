@@ -43,6 +43,11 @@ export interface PreparedStatement {
 export interface CopyInSession {
   columnCount: number;
   add(rows: (string | null)[][]): Promise<void>;
+  /**
+   * When present, the wire layer hands the raw COPY data bytes here instead
+   * of splitting them into rows (the userfile upload hook parses its own format).
+   */
+  addBytes?(chunk: Buffer): Promise<void>;
   finish(): Promise<StatementResult>;
   abort(): void;
 }
@@ -54,6 +59,12 @@ export interface Session {
   executePrepared(ps: PreparedStatement, params: unknown[]): Promise<StatementResult>;
   /** Starts COPY FROM STDIN: rows go in with add(); finish() commits (outside BEGIN) and gives the COPY result. */
   copyIn(stmt: Extract<Statement, { kind: 'copyFrom' }>): Promise<CopyInSession>;
+  /**
+   * Runs fn in a new transaction of its own (retried on 40001), as this
+   * session's user, whatever transaction the session has open: internal work
+   * such as userfile writes and jobs.
+   */
+  runInternal<T>(fn: (env: StmtEnv) => Promise<T>): Promise<T>;
   /** Parses and runs every statement in sql; stops at the first error (which it throws). */
   query(sql: string, params?: unknown[]): Promise<StatementResult[]>;
   execute(stmt: Statement, params?: unknown[]): Promise<StatementResult>;
@@ -74,6 +85,28 @@ interface OpenTxn {
   readOnly: boolean;
 }
 
+/** Context a COPY handler of another layer gets: the session's user and internal transactions. */
+export interface CopyHandlerContext {
+  user: string;
+  engine: SqlEngine;
+  runInternal: Session['runInternal'];
+  /** True inside an explicit BEGIN ... COMMIT. */
+  explicitTxn: boolean;
+}
+
+export type CopyHandler = (stmt: Extract<Statement, { kind: 'copyFrom' }>, ctx: CopyHandlerContext) => Promise<CopyInSession>;
+
+const copyHandlers = new Map<string, CopyHandler>();
+
+/** Lets another layer take COPY into a special table name (`crdb_internal.user_file_upload`). */
+export function registerCopyHandler(qualifiedName: string, h: CopyHandler): void {
+  copyHandlers.set(qualifiedName, h);
+}
+
+function copyHandlerFor(stmt: Extract<Statement, { kind: 'copyFrom' }>): CopyHandler | undefined {
+  return copyHandlers.get(`${stmt.table.schema ?? ''}.${stmt.table.name}`);
+}
+
 export function newSession(engine: SqlEngine, user: string, database: string): Session {
   const state: SessionState = {
     user,
@@ -88,7 +121,8 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
   let cancelled = false;
   const seqState = newSequenceSessionState();
 
-  function evalContext(txn: Txn, params: unknown[]): EvalContext {
+  function evalContext(txn: Txn, params: unknown[], dryRun = false): EvalContext {
+    const seq = sequenceFunctions({ kv: engine.kv, catalog: engine.catalog, txn, session: state, state: seqState });
     const micros = txn.readTs.wall / 1000n;
     const stmtMicros = engine.store.clock.physicalNowNs() / 1000n;
     return {
@@ -102,7 +136,8 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
       searchPath: state.searchPath,
       applicationName: state.applicationName,
       uniqueRowId: engine.uniqueRowId,
-      ...sequenceFunctions({ kv: engine.kv, catalog: engine.catalog, txn, session: state, state: seqState }),
+      ...seq,
+      ...(dryRun ? { nextval: async () => 1n, setval: async (_t: string, v: bigint) => v } : {}),
       sessionVar: (n) => {
         try {
           return showVar(state, n);
@@ -115,8 +150,9 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     };
   }
 
-  function stmtEnv(txn: Txn, params: unknown[], explicit: boolean): StmtEnv {
-    const evalCtx = evalContext(txn, params);
+  /** dryRun: the statement runs only to learn placeholder types, in a transaction rolled back; sequences are not advanced. */
+  function stmtEnv(txn: Txn, params: unknown[], explicit: boolean, dryRun = false): StmtEnv {
+    const evalCtx = evalContext(txn, params, dryRun);
     let planCtx: PlanCtx | null = null;
     let execCtx: ExecCtx | null = null;
     const env: StmtEnv = {
@@ -379,7 +415,7 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     if (stmt.kind !== 'insert' && stmt.kind !== 'update' && stmt.kind !== 'delete') return types;
     const txn = engine.kv.begin();
     try {
-      const env = stmtEnv(txn, new Proxy([], { get: (t, k) => (k === 'length' ? 0 : (t as unknown as Record<string | symbol, unknown>)[k]) }), false);
+      const env = stmtEnv(txn, new Proxy([], { get: (t, k) => (k === 'length' ? 0 : (t as unknown as Record<string | symbol, unknown>)[k]) }), false, true);
       env.planCtx().params.types = types;
       await dispatch(stmt, env).catch(() => undefined);
       return env.planCtx().params.types;
@@ -413,6 +449,9 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     cancelled = false;
     if (open) {
       if (open.aborted) throw new BurrowError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+      if ((open as OpenTxn & { committed?: boolean }).committed) {
+        throw new BurrowError('25000', 'current transaction is committed, commands ignored until end of transaction block');
+      }
       try {
         return await runPreparedSelect(ps, params, open.txn);
       } catch (err) {
@@ -421,7 +460,8 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
       }
     }
     for (let attempt = 1; ; attempt++) {
-      const txn = engine.kv.begin({ readOnly: true });
+      // Not read-only: a SELECT may call nextval(); committing without writes costs nothing.
+      const txn = engine.kv.begin();
       try {
         const r = await runPreparedSelect(ps, params, txn);
         await txn.commit();
@@ -433,9 +473,15 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     }
   }
 
+  function runInternal<T>(fn: (env: StmtEnv) => Promise<T>): Promise<T> {
+    return engine.kv.runTxn((txn) => fn(stmtEnv(txn, [], false)));
+  }
+
   async function copyIn(stmt: Extract<Statement, { kind: 'copyFrom' }>): Promise<CopyInSession> {
     cancelled = false;
     if (open?.aborted) throw new BurrowError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
+    const handler = copyHandlerFor(stmt);
+    if (handler) return handler(stmt, { user: state.user, engine, runInternal, explicitTxn: !!open });
     const explicit = open;
     const txn = explicit ? explicit.txn : engine.kv.begin();
     let target;
@@ -475,6 +521,7 @@ export function newSession(engine: SqlEngine, user: string, database: string): S
     prepare,
     executePrepared,
     copyIn,
+    runInternal,
     async query(sql, params = []) {
       const stmts = parse(sql);
       const out: StatementResult[] = [];

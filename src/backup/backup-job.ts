@@ -1,0 +1,302 @@
+// Owns running one BACKUP layer as a job: reading every covered table's span
+// at the layer's end time (changes since the previous layer for an
+// incremental, every version in the window with revision_history) straight
+// from storage export pages, writing them into data files, then the manifest
+// and its checksum, then (for a full backup) a new LATEST pointer.
+//
+// Consistency: everything is read at endTime, fixed when the statement ran;
+// storage keeps that time readable (store.protect) while the job runs, and
+// export reads never block writers. Resumable: progress records the tables
+// done and the files written; a resumed run continues after them. A failed
+// or cancelled run deletes what it wrote; the manifest is written last, so a
+// folder is a backup only once it is complete.
+
+import { BurrowError } from '../util/errors.js';
+import { encodeTableIndexPrefix } from '../util/encoding.js';
+import type { Timestamp } from '../util/hlc.js';
+import type { SqlEngine } from '../sql/engine.js';
+import type { Descriptor, TableDesc } from '../sql/catalog/descriptor.js';
+import { deserializeDescriptor, serializeDescriptor } from '../sql/catalog/descriptor.js';
+import { allDescriptors } from '../sql/catalog/catalog-store.js';
+import { decodePrimaryRow, tableLayout, tableSpan } from '../sql/rowenc/table-codec.js';
+import { descriptorTable, SystemIds } from '../sql/catalog/system-schema.js';
+import { exportPageEntries } from '../util/limits.js';
+import type { ExternalStorage } from '../cloud/external-storage.js';
+import { openStorageForUri } from '../cloud/registry.js';
+import { newDataFileWriter } from './data-file.js';
+import type { EncryptionKey } from './encryption.js';
+import { latestDir, latestFileName, lockPrefix } from './layout.js';
+import {
+  manifestFormatVersion, tsFromJson, tsToJson, writeManifest, type BackupManifest, type JsonTimestamp, type ManifestFile, type TableStats,
+} from './manifest.js';
+import { collectionKey } from './encryption-info.js';
+import { systemTableDesc } from './targets.js';
+
+/** Job details a BACKUP records when it starts (JSON). */
+export interface BackupDetails {
+  collectionUri: string;
+  /** The full backup's folder (`2021/03/23-213101.37`). */
+  fullFolder: string;
+  /** Where this layer goes, from the collection root: the full folder, or incrementals/<full>/<inc>. */
+  layerFolder: string;
+  incremental: boolean;
+  startTime: JsonTimestamp | null;
+  endTime: JsonTimestamp;
+  revisionHistory: boolean;
+  /** Kept so a resumed job can derive the key again; system.jobs is readable by admins only. */
+  encryptionPassphrase: string | null;
+  targets: BackupManifest['targets'];
+  completeDbs: number[];
+  /** Descriptor IDs covered (databases, schemas, tables) as of endTime. */
+  descriptorIds: number[];
+  tableIds: number[];
+  introducedTableIds: number[];
+  systemTableIds: number[];
+  isFullCluster: boolean;
+}
+
+export interface BackupProgress {
+  doneTableIds: number[];
+  files: ManifestFile[];
+  tableStats: Record<string, TableStats>;
+  nextFile: number;
+}
+
+export interface BackupResult {
+  rows: number;
+  indexEntries: number;
+  bytes: number;
+}
+
+/** How often a running BACKUP or RESTORE updates fraction_completed. */
+export const progressIntervalMs = 1_000;
+
+/** Keys one export page reads (a page is synchronous work on the event loop). */
+const exportPageKeys = 256;
+/** Longest stretch of export work between turns for other work. */
+const exportSliceMs = 2;
+
+/** Data files are cut at this size (uncompressed) so no one file grows without bound. */
+const dataFileTargetBytes = 128 * 1024 * 1024;
+
+export interface JobCtxLike {
+  record: { id: bigint; username: string; details: unknown; progress: unknown };
+  engine: SqlEngine;
+  checkpoint(fraction: number, progress?: unknown): Promise<void>;
+  throwIfInterrupted(): void;
+}
+
+export async function storageAs(engine: SqlEngine, user: string, uri: string): Promise<ExternalStorage> {
+  const session = engine.newSession(user, 'defaultdb');
+  return openStorageForUri(uri, { user, runInternal: (fn) => session.runInternal(fn) }, { kv: engine.kv, externalIoDir: engine.externalIoDir });
+}
+
+async function descriptorsAt(engine: SqlEngine, ts: Timestamp): Promise<Map<number, Descriptor>> {
+  const txn = engine.kv.begin({ readTs: ts });
+  return new Map((await allDescriptors(txn)).map((d) => [d.id, d]));
+}
+
+/** Every change of the descriptors in `ids` (or under a complete database) in (start, end]. */
+function descriptorChanges(engine: SqlEngine, start: Timestamp | null, end: Timestamp, wanted: (d: Descriptor | null, id: number) => boolean): BackupManifest['descriptorChanges'] {
+  const span = tableSpan(SystemIds.descriptorTable);
+  const out: BackupManifest['descriptorChanges'] = [];
+  let from: Buffer | undefined = span.start;
+  while (from) {
+    const page = engine.store.exportPage({ start: from, end: span.end, startTs: start ?? undefined, endTs: end, allRevisions: true, maxKeys: exportPageEntries });
+    for (const e of page.entries) {
+      const { id, desc } = descriptorEntry(e.key, e.value);
+      if (!wanted(desc, id)) continue;
+      out.push({ id, time: tsToJson(e.ts), desc: desc ? serializeDescriptor(desc).toString('utf8') : null });
+    }
+    from = page.resume;
+  }
+  return out;
+}
+
+/** The id and descriptor of a system.descriptor export entry (null descriptor: deleted). */
+function descriptorEntry(key: Buffer, value: Buffer | null): { id: number; desc: Descriptor | null } {
+  const row = decodePrimaryRow(tableLayout(descriptorTable), key, value ?? Buffer.alloc(0));
+  const b = row[1] as Buffer | null;
+  return { id: Number(row[0] as bigint), desc: b ? deserializeDescriptor(b) : null };
+}
+
+/** Names of objects referenced (foreign keys, view dependencies) but not backed up. */
+function externalNames(descs: Map<number, Descriptor>, included: Set<number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const id of included) {
+    const t = descs.get(id);
+    if (!t || t.kind === 'database' || t.kind === 'schema') continue;
+    for (const ref of [...t.outboundFks.map((f) => f.referencedTableId), ...t.dependsOn]) {
+      if (included.has(ref)) continue;
+      const r = descs.get(ref);
+      if (r && r.kind !== 'database' && r.kind !== 'schema') {
+        const db = descs.get(r.parentId);
+        out[String(ref)] = `${db?.name ?? '?'}.${(descs.get(r.schemaId) as Descriptor | undefined)?.name ?? 'public'}.${r.name}`;
+      }
+    }
+  }
+  return out;
+}
+
+function tsOf(j: JsonTimestamp | null): Timestamp | undefined {
+  return j ? tsFromJson(j) : undefined;
+}
+
+async function exportTable(
+  ctx: JobCtxLike, storage: ExternalStorage, d: BackupDetails, p: BackupProgress, t: { id: number; primaryIndexId: number }, key: EncryptionKey | undefined,
+  progress: (withinTable: number) => Promise<void>,
+): Promise<void> {
+  const span = tableSpan(t.id);
+  const primaryPrefix = encodeTableIndexPrefix(t.id, t.primaryIndexId);
+  const introduced = d.introducedTableIds.includes(t.id);
+  const startTs = introduced ? undefined : tsOf(d.startTime);
+  const endTs = tsFromJson(d.endTime);
+  const stats: TableStats = { rows: 0, indexEntries: 0, dataBytes: 0 };
+  let writer: ReturnType<typeof newDataFileWriter> | null = null;
+  let out: Awaited<ReturnType<ExternalStorage['write']>> | null = null;
+  let path = '';
+  let fileStats: TableStats = { rows: 0, indexEntries: 0, dataBytes: 0 };
+  const finishFile = async (): Promise<void> => {
+    if (!writer || !out) return;
+    const sum = await writer.finish();
+    await out.close();
+    p.files.push({ path, tableId: t.id, sha256: sum.sha256, sizeBytes: sum.sizeBytes, entries: sum.entries, rows: fileStats.rows, indexEntries: fileStats.indexEntries, dataBytes: fileStats.dataBytes });
+    writer = null;
+    out = null;
+  };
+  let from: Buffer | undefined = span.start;
+  const totalBytes = Math.max(1, ctx.engine.store.stats(span.start, span.end).liveBytes);
+  let lastCheckpointMs = Date.now();
+  let lastYieldMs = Date.now();
+  try {
+    while (from) {
+      ctx.throwIfInterrupted();
+      if (Date.now() - lastYieldMs >= exportSliceMs) {
+        // Export pages are synchronous reads: give other connections' work a turn so a backup never starves writers.
+        await new Promise<void>((r) => setImmediate(r));
+        lastYieldMs = Date.now();
+      }
+      if (Date.now() - lastCheckpointMs > progressIntervalMs) {
+        // Progress inside a table: the fraction moves; the resumable state stays at the last finished table.
+        lastCheckpointMs = Date.now();
+        await progress(Math.min(1, stats.dataBytes / totalBytes));
+      }
+      const page = ctx.engine.store.exportPage({ start: from, end: span.end, startTs, endTs, allRevisions: d.revisionHistory, maxKeys: exportPageKeys });
+      if (page.entries.length > 0) {
+        if (!writer) {
+          path = `data/${p.nextFile++}.sst`;
+          out = await storage.write(`${d.layerFolder}/${path}`);
+          const sink = out;
+          writer = newDataFileWriter({ write: (b) => sink.write(b) }, { encryption: key });
+          fileStats = { rows: 0, indexEntries: 0, dataBytes: 0 };
+        }
+        let prev: Buffer | null = null;
+        for (const e of page.entries) {
+          const bytes = e.key.length + (e.value?.length ?? 0);
+          fileStats.dataBytes += bytes;
+          stats.dataBytes += bytes;
+          // Count each key once (revision history has several versions of a key, newest first).
+          if (e.value !== null && (!d.revisionHistory || prev === null || !prev.equals(e.key))) {
+            const isPrimary = e.key.length >= primaryPrefix.length && e.key.compare(primaryPrefix, 0, primaryPrefix.length, 0, primaryPrefix.length) === 0;
+            if (isPrimary) {
+              fileStats.rows++;
+              stats.rows++;
+            } else {
+              fileStats.indexEntries++;
+              stats.indexEntries++;
+            }
+          }
+          prev = e.key;
+        }
+        await writer!.addBatch(page.entries);
+        if (fileStats.dataBytes >= dataFileTargetBytes) await finishFile();
+      }
+      from = page.resume;
+    }
+    await finishFile();
+  } catch (err) {
+    // Interrupted (pause, cancel, shutdown) or failed: the open file's writer leaves nothing behind.
+    const open = out as Awaited<ReturnType<ExternalStorage['write']>> | null;
+    if (open) await open.abort().catch(() => undefined);
+    throw err;
+  }
+  p.tableStats[String(t.id)] = stats;
+}
+
+export async function runBackup(ctx: JobCtxLike): Promise<BackupResult> {
+  const d = ctx.record.details as BackupDetails;
+  const p: BackupProgress = (ctx.record.progress as BackupProgress | null) ?? { doneTableIds: [], files: [], tableStats: {}, nextFile: 1 };
+  p.doneTableIds ??= [];
+  p.files ??= [];
+  p.tableStats ??= {};
+  p.nextFile ??= 1;
+  const storage = await storageAs(ctx.engine, ctx.record.username, d.collectionUri);
+  const key = d.encryptionPassphrase !== null ? await collectionKey(storage, d.encryptionPassphrase, false) : undefined;
+  const endTs = tsFromJson(d.endTime);
+  const protection = ctx.engine.store.protect(d.startTime && d.revisionHistory ? tsFromJson(d.startTime) : endTs);
+  try {
+    const lock = `${d.layerFolder}/${lockPrefix}${ctx.record.id}`;
+    if (!(await storage.exists(lock))) await storage.writeAll(lock, Buffer.from(`job ${ctx.record.id}\n`));
+    // A resumed run drops files of a table it had not finished.
+    p.files = p.files.filter((f) => p.doneTableIds.includes(f.tableId));
+    const doneFiles = new Set(p.files.map((f) => f.path));
+    for (const f of await storage.list(`${d.layerFolder}/data/`)) {
+      if (!doneFiles.has(f.name.slice(d.layerFolder.length + 1))) await storage.delete(f.name);
+    }
+    await storage.removeAbandonedWrites?.(`${d.layerFolder}/`);
+    const descs = await descriptorsAt(ctx.engine, endTs);
+    const ids = [...d.tableIds, ...d.systemTableIds];
+    let done = p.doneTableIds.length;
+    for (const id of ids) {
+      if (p.doneTableIds.includes(id)) continue;
+      const t = d.systemTableIds.includes(id) ? systemTableDesc(id, descs) : (descs.get(id) as TableDesc | undefined);
+      const share = (within: number): number => 0.95 * ((done + within) / Math.max(ids.length, 1));
+      const snapshot = { ...p, files: p.files.filter((f) => p.doneTableIds.includes(f.tableId)) };
+      if (t && t.kind !== 'view') await exportTable(ctx, storage, d, p, { id, primaryIndexId: t.primaryIndex.id }, key, (w) => ctx.checkpoint(share(w), snapshot));
+      p.doneTableIds.push(id);
+      done++;
+      await ctx.checkpoint(0.95 * (done / Math.max(ids.length, 1)), p);
+    }
+    const wanted = (desc: Descriptor | null, id: number): boolean =>
+      d.descriptorIds.includes(id) || (!!desc && 'parentId' in desc && d.completeDbs.includes(desc.parentId));
+    const manifest: BackupManifest = {
+      formatVersion: manifestFormatVersion,
+      jobId: ctx.record.id.toString(),
+      startTime: d.startTime,
+      endTime: d.endTime,
+      revisionHistory: d.revisionHistory,
+      isFullCluster: d.isFullCluster,
+      targets: d.targets,
+      completeDbs: d.completeDbs,
+      descriptors: d.descriptorIds.map((id) => descs.get(id)).filter((x): x is Descriptor => !!x).map((x) => serializeDescriptor(x).toString('utf8')),
+      descriptorChanges: d.revisionHistory ? descriptorChanges(ctx.engine, tsOf(d.startTime) ?? null, endTs, wanted) : [],
+      tableStats: p.tableStats,
+      introducedTableIds: d.introducedTableIds,
+      systemTables: d.systemTableIds.map((id) => systemTableDesc(id, descs)?.name ?? String(id)),
+      files: p.files,
+      encrypted: !!key,
+      externalNames: externalNames(descs, new Set(d.descriptorIds)),
+    };
+    await writeManifest(storage, d.layerFolder, manifest, key);
+    if (!d.incremental) await storage.writeAll(`${latestDir}/${latestFileName(endTs)}`, Buffer.from(`/${d.fullFolder}`));
+    await ctx.checkpoint(1, p);
+    const totals = Object.values(p.tableStats).reduce((a, s) => ({ rows: a.rows + s.rows, indexEntries: a.indexEntries + s.indexEntries, bytes: a.bytes + s.dataBytes }), { rows: 0, indexEntries: 0, bytes: 0 });
+    return totals;
+  } finally {
+    protection.release();
+  }
+}
+
+/** After a failure or cancel: removes the layer's files unless it completed. */
+export async function cleanupBackup(ctx: JobCtxLike): Promise<void> {
+  const d = ctx.record.details as BackupDetails;
+  const storage = await storageAs(ctx.engine, ctx.record.username, d.collectionUri);
+  const files = await storage.list(`${d.layerFolder}/`);
+  if (files.some((f) => f.name === `${d.layerFolder}/BACKUP_MANIFEST`)) return;
+  for (const f of files) await storage.delete(f.name);
+  await storage.removeAbandonedWrites?.(`${d.layerFolder}/`);
+}
+
+export function backupFailed(message: string): BurrowError {
+  return new BurrowError('XXUUU', message);
+}
