@@ -2,7 +2,8 @@
 // a spawned server on a disk store. Output lines are CockroachDB's; files
 // round-trip byte for byte across the 4 MiB chunk boundaries; a killed
 // upload leaves nothing under the destination name and a retry succeeds.
-// BURROW_BIG_TESTS=1 adds a 1 GiB upload/get that checks the CLI's memory.
+// A 1 GiB upload/get checks the CLI's and the server's memory stay bounded
+// (BURROW_SKIP_BIG_TESTS=1 skips it).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -359,10 +360,11 @@ test('kill -9 in the middle of a 100 MiB upload leaves no file under the destina
 });
 
 /** Peak resident memory of a child process, sampled from /proc while it runs (0 where /proc is missing). */
-function sampleRss(pid: number, into: { peak: number }): NodeJS.Timeout {
+/** Samples a process's resident memory: VmRSS, or RssAnon (heap and buffers, not LMDB's mapped file pages) with anon. */
+function sampleRss(pid: number, into: { peak: number }, field: 'VmRSS' | 'RssAnon' = 'VmRSS'): NodeJS.Timeout {
   return setInterval(() => {
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) into.peak = Math.max(into.peak, Number(m[1]) * 1024);
     } catch {
       // exited
@@ -370,21 +372,24 @@ function sampleRss(pid: number, into: { peak: number }): NodeJS.Timeout {
   }, 20);
 }
 
-async function runMeasured(args: string[], cwd: string): Promise<{ run: Run; peakRss: number; ms: number }> {
+async function runMeasured(args: string[], cwd: string): Promise<{ run: Run; peakRss: number; serverPeakAnon: number; ms: number }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [cliPath, 'userfile', ...args, '--url', server.url], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const peak = { peak: 0 };
+  const serverPeak = { peak: 0 };
   const timer = sampleRss(child.pid!, peak);
+  const serverTimer = sampleRss(server.child.pid!, serverPeak, 'RssAnon');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   clearInterval(timer);
-  return { run: { code, stdout, stderr }, peakRss: peak.peak, ms: performance.now() - t0 };
+  clearInterval(serverTimer);
+  return { run: { code, stdout, stderr }, peakRss: peak.peak, serverPeakAnon: serverPeak.peak, ms: performance.now() - t0 };
 }
 
-test('a 1 GiB upload and get keep the CLI memory bounded', { skip: process.env.BURROW_BIG_TESTS !== '1' && 'set BURROW_BIG_TESTS=1', timeout: 600_000 }, async () => {
+test('a 1 GiB upload and get keep the CLI and server memory bounded', { skip: process.env.BURROW_SKIP_BIG_TESTS === '1' && 'BURROW_SKIP_BIG_TESTS=1', timeout: 600_000 }, async () => {
   const dir = tempDir('burrow-userfile-big-');
   try {
     const src = path.join(dir, 'gig.bin');
@@ -406,10 +411,14 @@ test('a 1 GiB upload and get keep the CLI memory bounded', { skip: process.env.B
     const h2 = crypto.createHash('sha256');
     for await (const b of fs.createReadStream(path.join(out, 'gig.bin'))) h2.update(b as Buffer);
     assert.equal(h2.digest('hex'), digest);
-    console.log(`1 GiB: upload ${(up.ms / 1000).toFixed(1)} s, peak RSS ${(up.peakRss / MiB).toFixed(0)} MiB; get ${(get.ms / 1000).toFixed(1)} s, peak RSS ${(get.peakRss / MiB).toFixed(0)} MiB`);
+    console.log(`1 GiB: upload ${(up.ms / 1000).toFixed(1)} s, peak RSS ${(up.peakRss / MiB).toFixed(0)} MiB (server anon ${(up.serverPeakAnon / MiB).toFixed(0)} MiB); get ${(get.ms / 1000).toFixed(1)} s, peak RSS ${(get.peakRss / MiB).toFixed(0)} MiB (server anon ${(get.serverPeakAnon / MiB).toFixed(0)} MiB)`);
     // Bounded: a fraction of the file's size (Node itself is ~45 MB).
-    if (up.peakRss > 0) assert.ok(up.peakRss < 192 * MiB, `upload peak RSS ${up.peakRss}`);
-    if (get.peakRss > 0) assert.ok(get.peakRss < 192 * MiB, `get peak RSS ${get.peakRss}`);
+    if (up.peakRss > 0) assert.ok(up.peakRss < 256 * MiB, `upload peak RSS ${up.peakRss}`);
+    if (get.peakRss > 0) assert.ok(get.peakRss < 256 * MiB, `get peak RSS ${get.peakRss}`);
+    // The server's heap and buffers (not LMDB's mapped file pages) stay a fraction of the file too.
+    for (const [what, v] of [['upload', up.serverPeakAnon], ['get', get.serverPeakAnon]] as const) {
+      if (v > 0) assert.ok(v < 384 * MiB, `server anonymous memory during ${what}: ${v}`);
+    }
   } finally {
     removeDir(dir);
   }
