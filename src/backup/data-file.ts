@@ -193,6 +193,12 @@ export interface DataFileWriter {
    * writer copies what it needs: the entry's buffers may be reused afterwards.
    */
   add(entry: ExportEntry): Promise<void> | undefined;
+  /**
+   * add() of an entry given as ranges: key[keyStart, keyEnd) at wall.logical
+   * with value[valueStart, valueEnd) (value null: a deletion). Same checks,
+   * copying and backpressure as add().
+   */
+  addRaw(key: Buffer, keyStart: number, keyEnd: number, wall: bigint, logical: number, value: Buffer | null, valueStart: number, valueEnd: number): Promise<void> | undefined;
   /** add() for each entry, awaiting backpressure. */
   addBatch(entries: readonly ExportEntry[]): Promise<void>;
   /** Flushes the last block, writes index and footer, and resolves once the sink has everything. */
@@ -293,14 +299,18 @@ class Writer implements DataFileWriter {
   }
 
   add(entry: ExportEntry): Promise<void> | undefined {
+    const v = entry.value;
+    return this.addRaw(entry.key, 0, entry.key.length, entry.ts.wall, entry.ts.logical, v, 0, v === null ? 0 : v.length);
+  }
+
+  addRaw(
+    key: Buffer, keyStart: number, keyEnd: number, wall: bigint, logical: number, value: Buffer | null, valueStart: number, valueEnd: number,
+  ): Promise<void> | undefined {
     if (this.failed !== undefined) throw this.failed;
     if (this.finishing) throw orderError('add after finish');
-    const key = entry.key;
-    const value = entry.value;
-    const klen = key.length;
-    const vlen = value === null ? 0 : value.length;
-    const wall = entry.ts.wall;
-    const logical = entry.ts.logical;
+    const ks = keyStart;
+    const klen = keyEnd - keyStart;
+    const vlen = value === null ? 0 : valueEnd - valueStart;
     if (klen > maxDataFileKeyBytes) {
       throw new BurrowError(SqlState.ProgramLimitExceeded, `key of ${klen} bytes exceeds the backup data file limit of ${maxDataFileKeyBytes} bytes`);
     }
@@ -317,13 +327,13 @@ class Writer implements DataFileWriter {
     let shared = 0;
     if (this.entries > 0) {
       const m = klen < plen ? klen : plen;
-      while (shared < m && key[shared] === prev[shared]) shared++;
+      while (shared < m && key[ks + shared] === prev[shared]) shared++;
       if (shared === m) {
         if (klen < plen) throw orderError('keys out of order');
         if (klen === plen && !(wall < this.prevWall || (wall === this.prevWall && logical < this.prevLogical))) {
           throw orderError('versions of a key out of order (timestamps must descend and differ)');
         }
-      } else if (key[shared]! < prev[shared]!) {
+      } else if (key[ks + shared]! < prev[shared]!) {
         throw orderError('keys out of order');
       }
     }
@@ -340,7 +350,7 @@ class Writer implements DataFileWriter {
         this.buf = Buffer.allocUnsafe(this.capacityFor(need));
         this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
       }
-      this.blockFirstKey = Buffer.from(key);
+      this.blockFirstKey = Buffer.from(key.subarray(ks, keyEnd));
     }
 
     // Encode: shared, suffix length, suffix, wall (8 bytes BE), logical, value length + 1 (0 = tombstone), value.
@@ -352,9 +362,9 @@ class Writer implements DataFileWriter {
     if (suffix < 0x80) buf[pos++] = suffix;
     else pos = writeVarint(buf, pos, suffix);
     if (suffix <= 32) {
-      for (let i = shared; i < klen; i++) buf[pos++] = key[i]!;
+      for (let i = ks + shared; i < keyEnd; i++) buf[pos++] = key[i]!;
     } else {
-      buf.set(shared === 0 ? key : key.subarray(shared), pos);
+      key.copy(buf, pos, ks + shared, keyEnd);
       pos += suffix;
     }
     this.view.setBigUint64(pos, wall);
@@ -369,9 +379,9 @@ class Writer implements DataFileWriter {
       if (l1 < 0x80) buf[pos++] = l1;
       else pos = writeVarint(buf, pos, l1);
       if (vlen <= 32) {
-        for (let i = 0; i < vlen; i++) buf[pos++] = value[i]!;
+        for (let i = valueStart; i < valueEnd; i++) buf[pos++] = value[i]!;
       } else {
-        buf.set(value, pos);
+        value.copy(buf, pos, valueStart, valueEnd);
         pos += vlen;
       }
     }
@@ -380,16 +390,16 @@ class Writer implements DataFileWriter {
     // Remember this key.
     if (klen > prev.length) {
       this.prevKey = Buffer.allocUnsafe(Math.max(klen, prev.length * 2));
-      key.copy(this.prevKey, 0);
+      key.copy(this.prevKey, 0, ks, keyEnd);
     } else if (klen - shared <= 32) {
-      for (let i = shared; i < klen; i++) prev[i] = key[i]!;
+      for (let i = shared; i < klen; i++) prev[i] = key[ks + i]!;
     } else {
-      key.copy(prev, shared, shared);
+      key.copy(prev, shared, ks + shared, keyEnd);
     }
     this.prevKeyLen = klen;
     this.prevWall = wall;
     this.prevLogical = logical;
-    if (this.entries === 0) this.firstKey = Buffer.from(key);
+    if (this.entries === 0) this.firstKey = Buffer.from(key.subarray(ks, keyEnd));
     this.entries++;
     this.blockEntries++;
     this.blockKeyBytes += klen;

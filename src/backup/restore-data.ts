@@ -6,6 +6,7 @@
 // A single full layer without revision history streams straight through.
 
 import { BurrowError } from '../util/errors.js';
+import { restoreIngestBatchBytes } from '../util/limits.js';
 import { compareTimestamps, type Timestamp } from '../util/hlc.js';
 import { decodeTablePrefix, encodeTableIndexPrefix } from '../util/encoding.js';
 import type { ExportEntry } from '../storage/mvcc-export.js';
@@ -14,7 +15,13 @@ import { openDataFile, storageSource } from './data-file.js';
 import type { EncryptionKey } from './encryption.js';
 import type { Layer } from './restore-plan.js';
 
-const batchEntries = 4096;
+/** Bytes of entries handed to one ingest transaction (each is a durable commit). */
+const ingestBatchBytes = restoreIngestBatchBytes;
+
+function startsWith(k: Buffer, p: Buffer): boolean {
+  for (let i = p.length - 1; i >= 0; i--) if (k[i] !== p[i]) return false;
+  return true;
+}
 
 export interface RestoreCounts {
   rows: number;
@@ -78,27 +85,50 @@ export async function* restoredEntries(
   ingestTs: Timestamp, key: EncryptionKey | undefined, counts: RestoreCounts,
 ): AsyncGenerator<ExportEntry[]> {
   const prefixes = new Map<number, Buffer>();
+  // The last key's old and new index prefix: consecutive keys almost always share one, so it is decoded once per run.
+  let lastOld: Buffer | null = null;
+  let lastNew: Buffer = Buffer.alloc(0);
+  let lastPrimary = false;
   const rewrite = (k: Buffer): Buffer => {
-    const p = decodeTablePrefix(k);
-    if (p.tableId !== oldId) throw new BurrowError('XX001', `backup data for table ${oldId} holds a key of table ${p.tableId}`);
-    let prefix = prefixes.get(p.indexId);
-    if (!prefix) prefixes.set(p.indexId, (prefix = encodeTableIndexPrefix(newId, p.indexId)));
-    if (p.indexId === primaryIndexId) counts.rows++;
+    let old = lastOld;
+    if (old === null || k.length < old.length || !startsWith(k, old)) {
+      const p = decodeTablePrefix(k);
+      if (p.tableId !== oldId) throw new BurrowError('XX001', `backup data for table ${oldId} holds a key of table ${p.tableId}`);
+      let prefix = prefixes.get(p.indexId);
+      if (!prefix) prefixes.set(p.indexId, (prefix = encodeTableIndexPrefix(newId, p.indexId)));
+      lastOld = old = Buffer.from(k.subarray(0, p.offset));
+      lastNew = prefix;
+      lastPrimary = p.indexId === primaryIndexId;
+    }
+    if (lastPrimary) counts.rows++;
     else counts.indexEntries++;
-    return Buffer.concat([prefix, k.subarray(p.offset)]);
+    // Keys are views of a reader's block arena, which nothing reads again: rewrite in place when the lengths allow.
+    if (old.length === lastNew.length) {
+      lastNew.copy(k, 0);
+      return k;
+    }
+    return Buffer.concat([lastNew, k.subarray(old.length)]);
   };
   let out: ExportEntry[] = [];
+  let outBytes = 0;
   const emit = (e: ExportEntry): void => {
-    counts.bytes += e.key.length + (e.value?.length ?? 0);
-    out.push({ key: rewrite(e.key), ts: ingestTs, value: e.value });
+    const n = e.key.length + (e.value?.length ?? 0);
+    counts.bytes += n;
+    outBytes += n;
+    // The entry is the reader's own object, used once: reuse it.
+    e.key = rewrite(e.key);
+    e.ts = ingestTs;
+    out.push(e);
   };
+  const full = (): boolean => outBytes >= ingestBatchBytes;
   const simple = layers.length === 1 && !layers[0]!.manifest.revisionHistory;
   if (simple) {
     for await (const batch of layerEntries(storage, layers[0]!, oldId, key)) {
       for (const e of batch) if (e.value !== null) emit(e);
-      if (out.length >= batchEntries) {
+      if (full()) {
         yield out;
         out = [];
+        outBytes = 0;
       }
     }
     if (out.length) yield out;
@@ -122,9 +152,10 @@ export async function* restoredEntries(
       }
     }
     if (decided) emit(decided);
-    if (out.length >= batchEntries) {
+    if (full()) {
       yield out;
       out = [];
+      outBytes = 0;
     }
   }
   if (out.length) yield out;

@@ -23,7 +23,9 @@ import {
 import { mvccApplyWrites, type KeyWrite } from './mvcc-write.js';
 import { persistStatsDeltas, readStats, statsBucket, statsKey, type MvccStats, type StatsDeltas } from './mvcc-stats.js';
 import { mvccGcPage } from './mvcc-gc.js';
-import { mvccExportPage, type ExportEntry, type ExportPage, type ExportRequest } from './mvcc-export.js';
+import {
+  mvccExportPage, mvccExportVisitPage, type ExportEntry, type ExportPage, type ExportRequest, type ExportVisitor, type ExportVisitPage,
+} from './mvcc-export.js';
 import { mvccIngest, type IngestResult } from './mvcc-ingest.js';
 
 export interface StoreOptions {
@@ -69,6 +71,8 @@ export interface Store {
   protect(ts: Timestamp): { release(): void };
   stats(start?: Buffer, end?: Buffer): MvccStats;
   exportPage(req: ExportRequest): ExportPage;
+  /** A full latest-only exportPage (no startTs or allRevisions) whose entries go to visit, without entry objects. */
+  exportVisitPage(req: ExportRequest, visit: ExportVisitor): ExportVisitPage;
   ingest(entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry[]>): Promise<IngestResult>;
   /**
    * Removes every version of every key of one table's span [start, end) and
@@ -252,6 +256,10 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     exportPage(req) {
       checkReadable(req.start, req.end, req.startTs ?? req.endTs);
       return mvccExportPage(engine, req);
+    },
+    exportVisitPage(req, visit) {
+      checkReadable(req.start, req.end, req.endTs);
+      return mvccExportVisitPage(engine, req, visit);
     },
     ingest: (entries) => mvccIngest(engine, entries),
     async clearTableSpan(start, end) {

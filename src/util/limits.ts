@@ -11,6 +11,8 @@ export const maxValueBytes = 16 * 1024 * 1024;
 export const exportPageEntries = 1024;
 /** Bytes one ingest batch buffers before writing a transaction. */
 export const ingestBatchBytes = 4 * 1024 * 1024;
+/** Bytes of restored entries RESTORE gathers into one ingest transaction (one fsync each). */
+export const restoreIngestBatchBytes = 8 * 1024 * 1024;
 /** Commits one group-commit flush may take at once. */
 export const groupCommitMaxCommits = 1024;
 /** Writes one transaction may buffer before it must commit. */
