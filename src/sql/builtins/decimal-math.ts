@@ -39,6 +39,11 @@ export function divByZero(): BurrowError {
   return new BurrowError('22012', 'division by zero');
 }
 
+/** CockroachDB's error for `%` / mod() by zero (integer and decimal). */
+export function zeroModulus(): BurrowError {
+  return new BurrowError('22012', 'zero modulus');
+}
+
 function abs(v: bigint): bigint {
   return v < 0n ? -v : v;
 }
@@ -108,7 +113,7 @@ export function quoIntegerDecimal(a: Decimal, b: Decimal): Decimal {
 /** Remainder with the dividend's sign (CockroachDB's `%` and mod() on decimals). */
 export function remDecimal(a: Decimal, b: Decimal): Decimal {
   if (a.kind === 'nan' || b.kind === 'nan' || a.kind === 'inf') return decimalNaN;
-  if (isZeroDecimal(b)) throw divByZero();
+  if (isZeroDecimal(b)) throw zeroModulus();
   if (b.kind === 'inf') return a;
   const { A, B, exp } = aligned(a, b);
   return finiteDecimal(A % B, exp);

@@ -15,7 +15,7 @@ import { T, type SqlType } from '../types/types.js';
 import { decimalFromBigInt, decimalNaN, type Decimal } from '../../util/decimal.js';
 import {
   absDecimal, ceilDecimal, decimalFromNumber, decimalSign, decimalToNumber, divByZero, floorDecimal, isZeroDecimal,
-  powDecimal, quantizeDecimal, quantizeHalfEven, quoIntegerDecimal, remDecimal, roundToPrecision,
+  powDecimal, quantizeDecimal, quantizeHalfEven, quoIntegerDecimal, remDecimal, roundToPrecision, zeroModulus,
   sqrtDecimal, truncDecimal,
 } from './decimal-math.js';
 import { checkInt64, int64Min, intPow } from './operators.js';
@@ -108,12 +108,12 @@ function divDecimalFn(x: Decimal, y: Decimal): Decimal {
 }
 
 function modDecimalFn(x: Decimal, y: Decimal): Decimal {
-  if (isZeroDecimal(y)) throw divByZero();
+  if (isZeroDecimal(y)) throw zeroModulus();
   return remDecimal(x, y);
 }
 
 function intDivOrMod(x: bigint, y: bigint, mod: boolean): bigint {
-  if (y === 0n) throw divByZero();
+  if (y === 0n) throw mod ? zeroModulus() : divByZero();
   return mod ? x % y : checkInt64(x / y);
 }
 

@@ -12,7 +12,8 @@
 //
 // CockroachDB semantics kept: INT / INT is DECIMAL (20 significant digits);
 // `//` truncates toward zero; INT overflow is 22003 `integer out of range`;
-// `/`, `//`, `%` by zero are 22012 `division by zero`; shifts outside 0..63
+// `/`, `//` by zero are 22012 `division by zero`, INT and DECIMAL `%` by
+// zero 22012 `zero modulus`; shifts outside 0..63
 // are 22023; there are no mixed INT/FLOAT arithmetic overloads (only
 // comparisons mix them); a missing overload is 22023 `unsupported binary
 // operator: <int> + <string>` (CockroachDB's code; PostgreSQL uses 42883).
@@ -26,7 +27,7 @@ import type { EvalContext } from '../types/eval-context.js';
 import { T, arrayOf, type SqlType } from '../types/types.js';
 import { microsPerDayBig, localToUtc, utcToLocal } from './calendar.js';
 import {
-  decimalFromNumber, decimalToNumber, divByZero, powDecimal, quoDecimal, quoIntegerDecimal, remDecimal,
+  decimalFromNumber, decimalToNumber, divByZero, powDecimal, quoDecimal, quoIntegerDecimal, remDecimal, zeroModulus,
 } from './decimal-math.js';
 import {
   addIntervalToTimestamp, addIntervals, divInterval, formatDatumText, mulInterval, negateInterval, subIntervals,
@@ -126,7 +127,7 @@ const intOps: Partial<Record<BinaryOpName, (a: bigint, b: bigint) => Datum>> = {
     return checkInt64(a / b);
   },
   '%': (a, b) => {
-    if (b === 0n) throw divByZero();
+    if (b === 0n) throw zeroModulus();
     return a % b;
   },
   '^': intPow,
@@ -543,6 +544,101 @@ export function resolveComparison(op: ComparisonOpName, left: SqlType, right: Sq
       return cmp && orderComparator(op, cmp);
     }
   }
+}
+
+/** A comparison that may be NULL on non-NULL operands: row (tuple) comparisons with NULL elements. */
+export type NullableComparator = (a: Datum, b: Datum, ctx: EvalContext) => boolean | null;
+type NullableCompare3 = (a: Datum, b: Datum, ctx: EvalContext) => number | null;
+
+function fieldPair(l: SqlType, r: SqlType): [SqlType, SqlType] {
+  return [l.family === 'unknown' ? r : l, r.family === 'unknown' ? l : r];
+}
+
+/** Three-way comparison of rows, element by element left to right: NULL at the first NULL pair. */
+function rowCompare3(l: SqlType, r: SqlType): NullableCompare3 | undefined {
+  if (l.family !== 'tuple' || r.family !== 'tuple') {
+    if (l.family === 'unknown' && r.family === 'unknown') return () => 0;
+    const cmp = resolveCompare3(l, r);
+    return cmp && ((a, b, c) => cmp(a, b, c));
+  }
+  if (l.fields!.length !== r.fields!.length) return undefined;
+  const subs: NullableCompare3[] = [];
+  for (let i = 0; i < l.fields!.length; i++) {
+    const sub = rowCompare3(...fieldPair(l.fields![i]!, r.fields![i]!));
+    if (!sub) return undefined;
+    subs.push(sub);
+  }
+  return (a, b, c) => {
+    const x = a as Datum[];
+    const y = b as Datum[];
+    for (let i = 0; i < subs.length; i++) {
+      if (x[i] === null || y[i] === null) return null;
+      const d = subs[i]!(x[i]!, y[i]!, c);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
+}
+
+/** Row equality: false if some pair differs, else NULL if some pair has a NULL, else true. */
+function rowEquals(l: SqlType, r: SqlType): NullableComparator | undefined {
+  if (l.family !== 'tuple' || r.family !== 'tuple') {
+    if (l.family === 'unknown' && r.family === 'unknown') return () => true;
+    const cmp = resolveCompare3(l, r);
+    return cmp && ((a, b, c) => cmp(a, b, c) === 0);
+  }
+  if (l.fields!.length !== r.fields!.length) return undefined;
+  const subs: NullableComparator[] = [];
+  for (let i = 0; i < l.fields!.length; i++) {
+    const sub = rowEquals(...fieldPair(l.fields![i]!, r.fields![i]!));
+    if (!sub) return undefined;
+    subs.push(sub);
+  }
+  return (a, b, c) => {
+    const x = a as Datum[];
+    const y = b as Datum[];
+    let sawNull = false;
+    for (let i = 0; i < subs.length; i++) {
+      if (x[i] === null || y[i] === null) {
+        sawNull = true;
+        continue;
+      }
+      const e = subs[i]!(x[i]!, y[i]!, c);
+      if (e === false) return false;
+      if (e === null) sawNull = true;
+    }
+    return sawNull ? null : true;
+  };
+}
+
+/**
+ * Resolves a comparison as SQL evaluates it on non-NULL operands: like
+ * resolveComparison, except that row comparisons follow PostgreSQL's rules
+ * for NULL elements (`(1, NULL) = (1, 2)` is NULL, `(1, NULL) = (2, 2)` is
+ * false, `(1, NULL) < (2, 1)` is true).
+ */
+export function mustResolveSqlComparison(op: ComparisonOpName, left: SqlType, right: SqlType): NullableComparator {
+  const [l, r] = fieldPair(left, right);
+  if (l.family === 'tuple' && r.family === 'tuple') {
+    let c: NullableComparator | undefined;
+    if (op === '=' || op === '<>' || op === '!=') {
+      const eq = rowEquals(l, r);
+      c = eq && (op === '=' ? eq : (a, b, x) => {
+        const v = eq(a, b, x);
+        return v === null ? null : !v;
+      });
+    } else {
+      const cmp3 = rowCompare3(l, r);
+      const test = cmp3 && orderComparator(op, (a, b) => a as unknown as number);
+      c = cmp3 && test && ((a, b, x) => {
+        const d = cmp3(a, b, x);
+        return d === null ? null : test(d, 0, x);
+      });
+    }
+    if (!c) throw unsupportedComparisonError(op, left, right);
+    return c;
+  }
+  return mustResolveComparison(op, left, right);
 }
 
 export function mustResolveComparison(op: ComparisonOpName, left: SqlType, right: SqlType): Comparator {

@@ -25,18 +25,36 @@ function denyReadOnly(env: StmtEnv, verb: string): void {
   if (env.txn.readOnly) throw new BurrowError('25006', `cannot execute ${verb} in a read-only transaction`);
 }
 
-async function returningExprs(ret: Returning, w: TableWrite, env: StmtEnv, alias: string): Promise<{ exprs: CExpr[]; cols: OutCol[] } | null> {
+/**
+ * RETURNING over the written row; `extra` are the columns of UPDATE ... FROM /
+ * DELETE ... USING sources, which follow the table's columns in the row.
+ */
+async function returningExprs(ret: Returning, w: TableWrite, env: StmtEnv, alias: string, extra: OutCol[] = []): Promise<{ exprs: CExpr[]; cols: OutCol[] } | null> {
   if (ret === null || ret === 'nothing') return null;
   const e = tableEnv(w.desc, env.planCtx(), 'RETURNING', alias);
+  if (extra.length) e.scope = newScope([...e.scope.cols, ...extra]);
   const exprs: CExpr[] = [];
   const cols: OutCol[] = [];
+  const n = w.desc.columns.length;
   for (const t of ret) {
     if (t.expr.kind === 'star') {
-      w.desc.columns.forEach((c, i) => {
-        if (c.hidden) return;
+      const table = t.expr.table?.name ?? null;
+      if (table === null || table === alias) {
+        w.desc.columns.forEach((c, i) => {
+          if (c.hidden) return;
+          exprs.push({ type: c.type, eval: (r) => r[i]!, evalAsync: async (r) => r[i]!, constant: false, text: c.name });
+          cols.push({ name: c.name, type: c.type, table: null, hidden: false });
+        });
+      }
+      let matched = table === alias;
+      extra.forEach((c, k) => {
+        if (c.hidden || (table !== null && c.table !== table)) return;
+        matched = true;
+        const i = n + k;
         exprs.push({ type: c.type, eval: (r) => r[i]!, evalAsync: async (r) => r[i]!, constant: false, text: c.name });
         cols.push({ name: c.name, type: c.type, table: null, hidden: false });
       });
+      if (table !== null && !matched) throw new BurrowError('42P01', `no data source matches pattern: ${table}.*`);
       continue;
     }
     const x = await compileExpr(t.expr, e);
@@ -305,9 +323,54 @@ async function targetRows(env: StmtEnv, table: import('../parser/ast.js').TableN
   return collectRows(plan, env.execCtx());
 }
 
+/** The target rows of UPDATE ... FROM / DELETE ... USING: the table's row followed by the sources' columns. */
+interface JoinedTargets {
+  /** Planned once the statement is compiled; yields each target row once (its first match). */
+  rows(): Promise<Row[]>;
+  /** The sources' columns, after the table's in each row. */
+  extra: OutCol[];
+}
+
+async function joinedTargets(
+  env: StmtEnv, table: import('../parser/ast.js').TableNameSource, sources: import('../parser/ast.js').TableSource[],
+  where: Expr | null, orderBy: import('../parser/ast.js').OrderItem[], limit: Expr | null, desc: import('../catalog/descriptor.js').TableDesc,
+): Promise<JoinedTargets> {
+  const alias = table.alias?.name ?? desc.name;
+  const sel = selectFor(table, where, orderBy, limit);
+  const body = sel.body as import('../parser/ast.js').SelectClause;
+  const targets = [
+    ...desc.columns.map((c) => ({ expr: { kind: 'colRef' as const, table: { catalog: null, schema: null, name: alias }, column: c.name }, alias: null })),
+    { expr: { kind: 'star' as const, table: null }, alias: null },
+  ];
+  const plan = await planSelect({ ...sel, body: { ...body, from: [table, ...sources], targets } }, env.planCtx());
+  const n = desc.columns.length;
+  // `*` repeats the table's own visible columns: keep only the sources'.
+  const keep: number[] = [];
+  plan.cols.forEach((c, i) => {
+    if (i >= n && c.table !== alias) keep.push(i);
+  });
+  const extra = keep.map((i) => ({ ...plan.cols[i]!, hidden: false }));
+  const l = tableLayout(desc);
+  return {
+    extra,
+    async rows() {
+      const seen = new Set<string>();
+      const out: Row[] = [];
+      for (const r of await collectRows(plan, env.execCtx())) {
+        const row = r.slice(0, n);
+        const k = primaryKey(l, row).toString('latin1');
+        if (seen.has(k)) continue;
+        seen.add(k);
+        for (const i of keep) row.push(r[i]!);
+        out.push(row);
+      }
+      return out;
+    },
+  };
+}
+
 export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<StatementResult> {
   denyReadOnly(env, 'UPDATE');
-  if (stmt.from.length) throw new BurrowError('0A000', 'unimplemented: UPDATE ... FROM');
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
   await requirePrivilege(env, desc, 'UPDATE');
@@ -316,7 +379,9 @@ export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<S
   }
   const w = await prepareTableWrite(desc, env.planCtx());
   const alias = stmt.table.alias?.name ?? desc.name;
+  const joined = stmt.from.length ? await joinedTargets(env, stmt.table, stmt.from, stmt.where, stmt.orderBy, stmt.limit, desc) : null;
   const e = tableEnv(desc, env.planCtx(), 'UPDATE', alias);
+  if (joined) e.scope = newScope([...e.scope.cols, ...joined.extra]);
   e.planSubquery = (s, o) => planSelect(s, env.planCtx(), { outer: o });
   const sets: { index: number; expr: CExpr }[] = [];
   // (a, b) = (x, y) is the same as a = x, b = y.
@@ -340,20 +405,23 @@ export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<S
       : await compileExpr(s.value, e, col.type);
     sets.push({ index: i, expr });
   }
-  const ret = await returningExprs(stmt.returning, w, env, alias);
-  const rows = await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc);
+  const ret = await returningExprs(stmt.returning, w, env, alias, joined?.extra);
+  const rows = joined ? await joined.rows() : await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc);
   const ctx = env.execCtx();
   const tz = env.session.timezone;
   const out: Row[] = [];
-  for (const old of rows) {
+  const n = desc.columns.length;
+  for (const joinedRow of rows) {
+    // With FROM, the row carries the sources' columns after the table's: SET and RETURNING read them.
+    const old = joined ? joinedRow.slice(0, n) : joinedRow;
     const next = old.slice();
-    for (const s of sets) next[s.index] = castForColumn(w, s.index, await evalExpr(s.expr, old, ctx), s.expr.type, tz);
+    for (const s of sets) next[s.index] = castForColumn(w, s.index, await evalExpr(s.expr, joinedRow, ctx), s.expr.type, tz);
     for (let i = 0; i < desc.columns.length; i++) if (w.computed[i]) next[i] = await evalExpr(w.computed[i]!, next, ctx);
     await checkRow(w, next, ctx);
     await checkFkInsert(env, desc, next, 'update');
     await checkFkDelete(env, desc, old, next);
     await updateRow(env.txn, desc, old, next, tz);
-    const p = await project(ret, next, env);
+    const p = await project(ret, joined ? [...next, ...joinedRow.slice(n)] : next, env);
     if (p) out.push(p);
   }
   return finish('UPDATE', rows.length, ret, out);
@@ -361,7 +429,6 @@ export async function execUpdate(stmt: UpdateStatement, env: StmtEnv): Promise<S
 
 export async function execDelete(stmt: DeleteStatement, env: StmtEnv): Promise<StatementResult> {
   denyReadOnly(env, 'DELETE');
-  if (stmt.using.length) throw new BurrowError('0A000', 'unimplemented: DELETE ... USING');
   const { desc } = await env.catalog.resolveTable(env.txn, stmt.table.name, env.session);
   if (desc.kind !== 'table') throw new BurrowError('42809', `"${desc.name}" is not a table`);
   await requirePrivilege(env, desc, 'DELETE');
@@ -370,13 +437,16 @@ export async function execDelete(stmt: DeleteStatement, env: StmtEnv): Promise<S
   }
   const w = await prepareTableWrite(desc, env.planCtx());
   const alias = stmt.table.alias?.name ?? desc.name;
-  const ret = await returningExprs(stmt.returning, w, env, alias);
-  const rows = await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc);
+  const joined = stmt.using.length ? await joinedTargets(env, stmt.table, stmt.using, stmt.where, stmt.orderBy, stmt.limit, desc) : null;
+  const ret = await returningExprs(stmt.returning, w, env, alias, joined?.extra);
+  const rows = joined ? await joined.rows() : await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc);
   const out: Row[] = [];
-  for (const old of rows) {
+  const n = desc.columns.length;
+  for (const joinedRow of rows) {
+    const old = joined ? joinedRow.slice(0, n) : joinedRow;
     await checkFkDelete(env, desc, old, null);
     deleteRow(env.txn, desc, old);
-    const p = await project(ret, old, env);
+    const p = await project(ret, joinedRow, env);
     if (p) out.push(p);
   }
   return finish('DELETE', rows.length, ret, out);

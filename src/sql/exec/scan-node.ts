@@ -36,6 +36,8 @@ export interface ScanSpec {
   limitHint: number | null;
   /** The secondary index holds every column the query needs. */
   covering: boolean;
+  /** An index hint (`t@idx`, `t@{FORCE_INDEX=idx}`) fixed indexPos: index selection keeps it. */
+  forced?: boolean;
   /** Column ordinals the query reads (filled while planning); undefined = all. Others are left NULL. */
   needed?: Set<number>;
 }

@@ -7,7 +7,7 @@
 import { requirePrivilege, withoutPrivilegeChecks } from '../privilege/check.js';
 import { BurrowError } from '../../util/errors.js';
 import type {
-  Expr, FuncCall, OrderItem, SelectBody, SelectClause, SelectStatement, TableSource, ValuesClause,
+  Expr, FuncCall, IndexHint, OrderItem, SelectBody, SelectClause, SelectStatement, TableSource, ValuesClause,
 } from '../parser/ast.js';
 import { formatExpr } from '../parser/index.js';
 import { resolveAggregate, isAggregate } from '../builtins/aggregates.js';
@@ -160,11 +160,28 @@ async function planBody(body: SelectBody, stmt: SelectStatement | null, ctx: Pla
     if (left.cols.length !== right.cols.length) {
       throw new BurrowError('42601', `each ${body.op} query must have the same number of columns: ${left.cols.length} vs ${right.cols.length}`);
     }
-    const types = left.cols.map((c, i) => unifyTypes([c.type, right.cols[i]!.type], body.op));
+    // A column that is only NULL literals takes the other side's type (SELECT 1 UNION SELECT NULL).
+    const side = (b: SelectBody, n: RelNode, i: number): SqlType => (nullOnlyColumn(b, i) ? T.unknown : n.cols[i]!.type);
+    const types = left.cols.map((c, i) => {
+      const t = unifyTypes([side(body.left, left, i), side(body.right, right, i)], body.op,
+        (a, b) => `${body.op} types ${a} and ${b} cannot be matched`);
+      return t.family === 'unknown' ? c.type : t;
+    });
     node = setOpNode(castNode(left, types, ctx), castNode(right, types, ctx), body.op, body.all);
   }
   if (!stmt || (stmt.body !== body)) return node;
   return finishOrderLimit(node, newScope(node.cols, outer), stmt, ctx, state, null);
+}
+
+/** Whether output column i of a set operation's operand is a bare NULL in every row. */
+function nullOnlyColumn(b: SelectBody, i: number): boolean {
+  if (b.kind === 'selectClause') {
+    const t = b.targets[i];
+    return !!t && t.expr.kind === 'null' && !b.targets.some((x) => x.expr.kind === 'star');
+  }
+  if (b.kind === 'values') return b.rows.length > 0 && b.rows.every((r) => r[i]?.kind === 'null');
+  if (b.kind === 'setOp') return nullOnlyColumn(b.left, i) && nullOnlyColumn(b.right, i);
+  return false;
 }
 
 function castNode(node: RelNode, types: SqlType[], ctx: PlanCtx): RelNode {
@@ -251,6 +268,7 @@ async function planSource(src: TableSource, ctx: PlanCtx, outer: Scope | null, s
       if (src.alias?.columns.length) {
         throw new BurrowError('0A000', 'unimplemented: column aliases on tables');
       }
+      if (src.indexHint) spec = applyIndexHint(spec, src.indexHint);
       const holder = { node: scanNode(spec) };
       const built: Built = {
         node: holder.node,
@@ -777,6 +795,22 @@ async function finishOrderLimit(
     node = projectNode(node, keep.map((c, i) => syncExpr(c.type, (r) => r[i]!, c.name)), keep);
   }
   return node;
+}
+
+/** `t@idx` / `t@{FORCE_INDEX=idx[,ASC|DESC]}`: the scan uses that index (a full scan unless WHERE constrains it). */
+function applyIndexHint(spec: ScanSpec, hint: IndexHint): ScanSpec {
+  if (hint.index === null) return spec;
+  const name = hint.index;
+  const desc = spec.desc;
+  let pos = desc.primaryIndex.name === name ? 0 : desc.indexes.findIndex((ix) => ix.name === name) + 1;
+  if (pos === 0 && desc.primaryIndex.name !== name) {
+    if (name !== 'primary') throw new BurrowError('42704', `index "${name}" not found`);
+    pos = 0;
+  }
+  if (pos > 0 && desc.indexes[pos - 1]!.predicate) {
+    throw new BurrowError('42809', `index "${name}" is a partial index that does not contain all the rows needed to execute this query`);
+  }
+  return { ...spec, indexPos: pos, covering: pos === 0, forced: true, reverse: hint.direction === 'DESC' };
 }
 
 async function rebuildScan(t: TargetInfo): Promise<RelNode> {

@@ -24,7 +24,7 @@ import { parseDatum } from '../types/parse.js';
 import { crdbTypeName } from '../types/parse.js';
 import { coerceParam } from '../types/param.js';
 import {
-  compileLike, compileRegexMatch, compileSimilar, mustResolveBinaryOp, mustResolveComparison, mustResolveUnaryOp,
+  compileLike, compileRegexMatch, compileSimilar, mustResolveBinaryOp, mustResolveComparison, mustResolveSqlComparison, mustResolveUnaryOp,
   type ComparisonOpName,
 } from '../builtins/operators.js';
 import { resolveFunction } from '../builtins/registry.js';
@@ -61,7 +61,7 @@ function isUntyped(e: Expr): boolean {
   return e.kind === 'str' || e.kind === 'null' || e.kind === 'placeholder' || e.kind === 'num';
 }
 
-export function unifyTypes(types: SqlType[], what: string): SqlType {
+export function unifyTypes(types: SqlType[], what: string, mismatch?: (a: string, b: string) => string): SqlType {
   let t: SqlType | undefined;
   for (const x of types) {
     if (x.family === 'unknown') continue;
@@ -79,6 +79,7 @@ export function unifyTypes(types: SqlType[], what: string): SqlType {
     else if (fams.has('decimal') && fams.has('float')) t = T.float;
     else if (fams.has('timestamp') && fams.has('timestamptz')) t = T.timestamptz;
     else if (fams.has('date') && (fams.has('timestamp') || fams.has('timestamptz'))) t = fams.has('timestamptz') ? T.timestamptz : T.timestamp;
+    else if (mismatch) throw typeError(mismatch(crdbTypeName(t), crdbTypeName(x)));
     else throw typeError(`incompatible value type: expected ${crdbTypeName(t)}, found type ${crdbTypeName(x)} in ${what}`);
   }
   return t ?? T.unknown;
@@ -179,10 +180,12 @@ export async function compileExpr(e: Expr, env: CompileEnv, hint?: SqlType): Pro
     case 'compare':
       return compileCompare(e.op, e.left, e.right, env);
     case 'and':
-    case 'or':
-      return compileLogic(e.kind, await compileBool(e.left, env), await compileBool(e.right, env));
+    case 'or': {
+      const what = e.kind.toUpperCase();
+      return compileLogic(e.kind, await compileBool(e.left, env, what), await compileBool(e.right, env, what));
+    }
     case 'not': {
-      const x = await compileBool(e.expr, env);
+      const x = await compileBool(e.expr, env, 'NOT');
       return mapSync(T.bool, [x], (v) => (v[0] === null ? null : !v[0]), `NOT ${x.text}`);
     }
     case 'is':
@@ -341,6 +344,7 @@ async function compilePair(le: Expr, re: Expr, env: CompileEnv, hint?: SqlType):
 }
 
 const fetchOps = new Set(['->', '->>', '#>', '#>>', '#-']);
+const concatKeepsType = new Set<string>(['string', 'bytes', 'array', 'jsonb', 'varbit', 'unknown']);
 
 async function compileBinary(e: Extract<Expr, { kind: 'binary' }>, env: CompileEnv, hint?: SqlType): Promise<CExpr> {
   let l: CExpr;
@@ -349,6 +353,13 @@ async function compileBinary(e: Extract<Expr, { kind: 'binary' }>, env: CompileE
     l = await compileExpr(e.left, env);
     // JSON fetch operators take a key, index or path, never a value of the left side's type.
     r = await compileExpr(e.right, env, l.type.family === 'jsonb' && e.right.kind === 'str' ? (fetchOps.has(e.op) && (e.op === '#>' || e.op === '#>>') ? arrayOf(T.string) : T.string) : l.type);
+  } else if (e.op === '||' && (e.left.kind === 'str') !== (e.right.kind === 'str') && !isUntyped(e.left.kind === 'str' ? e.right : e.left)) {
+    // An untyped string next to `||` with a scalar of another type is a STRING ('(' || 1 -> '(1'),
+    // except beside strings, bytes, arrays and JSON, where it takes the other side's type.
+    const litLeft = e.left.kind === 'str';
+    const other = await compileExpr(litLeft ? e.right : e.left, env);
+    const lit = await compileExpr(litLeft ? e.left : e.right, env, concatKeepsType.has(other.type.family) ? other.type : T.string);
+    [l, r] = litLeft ? [lit, other] : [other, lit];
   } else [l, r] = await compilePair(e.left, e.right, env, hint);
   if (e.op === '||' && (l.type.family === 'unknown' || r.type.family === 'unknown')) {
     if (l.type.family === 'unknown') l = { ...l, type: T.string };
@@ -364,11 +375,12 @@ async function compileBinary(e: Extract<Expr, { kind: 'binary' }>, env: CompileE
   return mapSync(op.returnType, [l, r], (v, c) => (strict && (v[0] === null || v[1] === null) ? null : fn(v[0]!, v[1]!, c.evalCtx)), `${l.text} ${e.op} ${r.text}`);
 }
 
-export async function compileBool(e: Expr, env: CompileEnv): Promise<CExpr> {
+/** Compiles a boolean argument; `what` names it in the type error (the clause by default, or NOT/AND/OR). */
+export async function compileBool(e: Expr, env: CompileEnv, what?: string): Promise<CExpr> {
   const x = await compileExpr(e, env, T.bool);
   if (x.type.family === 'unknown') return { ...x, type: T.bool };
   if (x.type.family !== 'bool') {
-    throw new BurrowError('42804', `argument of ${env.clause} must be type bool, not type ${crdbTypeName(x.type)}`);
+    throw new BurrowError('42804', `argument of ${what ?? env.clause} must be type bool, not type ${crdbTypeName(x.type)}`);
   }
   return x;
 }
@@ -418,7 +430,10 @@ async function compileCompare(op: string, le: Expr, re: Expr, env: CompileEnv): 
   }
   const lt = l.type.family === 'unknown' ? (r.type.family === 'unknown' ? T.string : r.type) : l.type;
   const rt = r.type.family === 'unknown' ? lt : r.type;
-  const cmp = mustResolveComparison(op as ComparisonOpName, lt, rt);
+  if (lt.family === 'tuple' && rt.family === 'tuple' && lt.fields!.length !== rt.fields!.length) {
+    throw new BurrowError('42804', `expected tuple ${r.text} to have a length of ${lt.fields!.length}`);
+  }
+  const cmp = mustResolveSqlComparison(op as ComparisonOpName, lt, rt);
   return mapSync(T.bool, [l, r], (v, c) => (v[0] === null || v[1] === null ? null : cmp(v[0], v[1], c.evalCtx)), `${l.text} ${op} ${r.text}`);
 }
 
@@ -461,7 +476,7 @@ async function compileIn(e: Extract<Expr, { kind: 'in' }>, env: CompileEnv): Pro
   const not = e.not;
   if (e.subquery) {
     const sub = await subqueryRows(e.subquery, env);
-    const cmp = mustResolveComparison('=', x.type, sub.type);
+    const cmp = mustResolveSqlComparison('=', x.type, sub.type);
     return asyncExpr(T.bool, async (r, c) => {
       const v = await x.evalAsync(r, c);
       const rows = await sub.rows(r, c);
@@ -470,12 +485,12 @@ async function compileIn(e: Extract<Expr, { kind: 'in' }>, env: CompileEnv): Pro
   }
   const items = await Promise.all(e.list!.map((i) => compileExpr(i, env, x.type)));
   const itemType = items.find((i) => i.type.family !== 'unknown')?.type ?? x.type;
-  const cmp = mustResolveComparison('=', x.type.family === 'unknown' ? itemType : x.type, itemType);
+  const cmp = mustResolveSqlComparison('=', x.type.family === 'unknown' ? itemType : x.type, itemType);
   // A constant list of a hashable type becomes a set lookup.
   return mapSync(T.bool, [x, ...items], (v, c) => inResult(v[0]!, v.slice(1), (a, b) => cmp(a, b, c.evalCtx), not), `${x.text} IN (...)`);
 }
 
-function inResult(v: Datum, list: Datum[], eq: (a: Datum, b: Datum) => boolean, not: boolean): Datum {
+function inResult(v: Datum, list: Datum[], eq: (a: Datum, b: Datum) => boolean | null, not: boolean): Datum {
   if (v === null) return list.length === 0 ? not : null;
   let sawNull = false;
   for (const item of list) {
@@ -483,7 +498,9 @@ function inResult(v: Datum, list: Datum[], eq: (a: Datum, b: Datum) => boolean, 
       sawNull = true;
       continue;
     }
-    if (eq(v, item)) return !not;
+    const m = eq(v, item);
+    if (m === null) sawNull = true;
+    else if (m) return !not;
   }
   return sawNull ? null : not;
 }
@@ -734,7 +751,7 @@ async function compileQuantified(e: Extract<Expr, { kind: 'quantified' }>, env: 
     elemType = arr.type.elem ?? x.type;
     values = async (r, c) => (await arr.evalAsync(r, c)) as Datum[] | null;
   }
-  const cmp = mustResolveComparison(e.op as ComparisonOpName, x.type, elemType);
+  const cmp = mustResolveSqlComparison(e.op as ComparisonOpName, x.type, elemType);
   return asyncExpr(T.bool, async (r, c) => {
     const v = await x.evalAsync(r, c);
     const list = await values(r, c);
@@ -747,8 +764,9 @@ async function compileQuantified(e: Extract<Expr, { kind: 'quantified' }>, env: 
         continue;
       }
       const m = cmp(v, item, c.evalCtx);
-      if (any && m) return true;
-      if (!any && !m) return false;
+      if (m === null) sawNull = true;
+      else if (any && m) return true;
+      else if (!any && !m) return false;
     }
     return sawNull ? null : !any;
   }, `${x.text} ${e.op} ${e.quantifier}(...)`);

@@ -4,7 +4,8 @@
 // index is scored by how many leading columns are fixed by equality and
 // whether the next one has a range; the best index wins (the primary index
 // on ties). The full predicate is still applied above the scan, so spans
-// only need to be a superset of the matching rows.
+// only need to be a superset of the matching rows. A scan whose index an
+// index hint fixed (`spec.forced`) keeps that index: WHERE may only narrow it.
 
 import type { Expr } from '../parser/ast.js';
 import type { IndexDesc } from '../catalog/descriptor.js';
@@ -100,7 +101,9 @@ export async function chooseIndex(spec: ScanSpec, where: Expr, env: CompileEnv):
   let best = -1;
   let bestScore: [number, boolean] = [0, false];
   indexes.forEach((ix, pos) => {
-    if (ix.predicate) return;
+    if (ix.predicate && !spec.forced) return;
+    // A hinted index is the only candidate: WHERE may only narrow its spans.
+    if (spec.forced && pos !== spec.indexPos) return;
     const s = score(ix, spec, cons);
     const better = s[0] > bestScore[0] || (s[0] === bestScore[0] && s[1] && !bestScore[1]);
     if (better) {
@@ -130,7 +133,7 @@ export async function chooseIndex(spec: ScanSpec, where: Expr, env: CompileEnv):
     break;
   }
   if (constraint.eq.length === 0 && !constraint.range) return spec;
-  return { ...spec, indexPos: best, constraint, covering: best === 0 ? true : false };
+  return { ...spec, indexPos: best, constraint, covering: best === 0 };
 }
 
 async function compileConst(e: Expr, env: CompileEnv, type: import('../types/types.js').SqlType): Promise<CExpr> {
