@@ -1,22 +1,19 @@
-// Bundles the compiled CLI into one script so a server starts without
-// resolving ~180 separate modules, and makes Node compile it at most once:
+// Makes the `burrow` binary from the tsc output (docs/architecture.md, Build):
 //
 // - dist/burrow-bundle.cjs: the CLI (dist/src/cli/main.js and everything it
-//   imports) as one CommonJS script. Modules are initialised on first use
-//   (esbuild's lazy init wrappers behind the CLI's dynamic imports), so each
-//   command runs only its own module top-levels. Native and driver packages
-//   stay external (node_modules): `lmdb` is loaded through its CommonJS build
-//   (one file instead of a graph of ES modules) and without msgpackr's
-//   optional native string extractor (Burrow's LMDB databases use binary
-//   keys and values, so msgpack is never decoded); `pg` only by `burrow sql`.
-// - dist/burrow.mjs, the `burrow` binary: a small launcher that compiles the
-//   bundle with vm.Script and a V8 code cache (Node 20 has no
-//   module.enableCompileCache). The cache holds the bytecode of every function
-//   run in the first second of a command, so later starts skip parsing and lazy
-//   compilation (about 50 ms of a server's start). It lives next to the bundle
-//   (dist/burrow-bundle.<start|cli>.v8cache: servers and other commands run
-//   different code), is keyed by the bundle's size and mtime and checked by V8
-//   (Node version, flags); missing, stale or rejected, the bundle compiles
+//   imports) as one CommonJS script, so a command resolves no modules and its
+//   modules initialise on first use (esbuild's lazy init wrappers behind the
+//   CLI's dynamic imports). lmdb's CommonJS build and its JS dependencies are
+//   bundled too; its native addon loads from node_modules as before. `pg`
+//   stays external (only `burrow sql` loads it).
+// - dist/burrow.mjs: a launcher that compiles the bundle with vm.Script and a
+//   V8 code cache (Node 20 has no module.enableCompileCache). The cache holds
+//   the bytecode of what ran in a command's first second, so later starts
+//   skip parsing and lazy compilation. It lives next to the bundle
+//   (burrow-bundle.<start|cli>.v8cache: servers and other commands run
+//   different code), is keyed by the bundle's size and mtime, carries its
+//   length and SHA-1 (V8 checks Node version and flags, not the data) and is
+//   checked by V8; missing, stale, damaged or rejected, the bundle compiles
 //   normally and the cache is rewritten (atomically; a read-only dist/ just
 //   goes without). BURROW_CODE_CACHE=0 disables it.
 import { build } from 'esbuild';
@@ -117,6 +114,7 @@ const launcher = `#!/usr/bin/env node
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -136,12 +134,18 @@ function compile() {
   // ASCII only (the build escapes the rest): latin1 is the cheapest decoding.
   const source = fs.readFileSync(fd, 'latin1');
   fs.closeSync(fd);
-  const header = Buffer.from(['burrow-v8-cache', 1, size, mtimeMs, process.version, process.arch].join(' ') + '\\n');
+  // The first line names the bundle and the runtime it was made for, and the
+  // data's length and digest: V8 checks versions and flags but not the data
+  // itself (a damaged cache can crash or hang it).
+  const identity = ['burrow-v8-cache', 2, size, mtimeMs, process.version, process.arch].join(' ');
   let cachedData;
   if (useCache) {
     try {
       const b = fs.readFileSync(cacheFile);
-      if (b.subarray(0, header.length).equals(header)) cachedData = b.subarray(header.length);
+      const nl = b.indexOf(10);
+      const [id, length, digest] = nl < 0 ? [] : b.latin1Slice(0, nl).split(' | ');
+      const data = b.subarray(nl + 1);
+      if (id === identity && Number(length) === data.length && sha1(data) === digest) cachedData = data;
     } catch {
       // no cache yet
     }
@@ -151,10 +155,14 @@ function compile() {
     cachedData,
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  return { script, header, stale: !cachedData || script.cachedDataRejected };
+  return { script, identity, stale: !cachedData || script.cachedDataRejected };
 }
 
-const { script, header, stale } = compile();
+function sha1(data) {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+const { script, identity, stale } = compile();
 if (useCache && stale) {
   let written = false;
   const write = () => {
@@ -162,7 +170,8 @@ if (useCache && stale) {
     written = true;
     const tmp = cacheFile + '.' + process.pid + '.tmp';
     try {
-      fs.writeFileSync(tmp, Buffer.concat([header, script.createCachedData()]));
+      const data = script.createCachedData();
+      fs.writeFileSync(tmp, Buffer.concat([Buffer.from([identity, data.length, sha1(data)].join(' | ') + '\\n', 'latin1'), data]));
       fs.renameSync(tmp, cacheFile);
     } catch {
       try {

@@ -148,10 +148,14 @@ test('full and incremental BACKUP under concurrent transfers: restored = source 
   let inc: Awaited<ReturnType<typeof backupUnderLoad>>;
   try {
     full = await backupUnderLoad(t, w, `BACKUP DATABASE bank INTO '${coll}'`);
+    // At least one change between the layers, whatever the writers managed on a loaded machine.
+    await node.q('UPDATE bank.accounts SET updates = updates + 1 WHERE id = 0');
     inc = await backupUnderLoad(t, w, `BACKUP DATABASE bank INTO LATEST IN '${coll}'`);
   } finally {
     await w.stop();
   }
+  // And after the incremental.
+  await node.q('UPDATE bank.accounts SET updates = updates + 1 WHERE id = 1');
   assert.deepEqual(w.errors.map(String), []);
   t.diagnostic(`writers: ${w.commits.length} commits, ${w.retries} retries`);
   assert.ok(w.commits.length > 0);
