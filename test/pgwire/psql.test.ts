@@ -88,12 +88,13 @@ test('psql describe commands and reg* casts against a real server process', { ti
       hasLine(d, /^ {4}"t_v_idx" btree \(v( ASC)?\)$/);
       hasLine(d, /^Check constraints:$/);
       hasLine(d, /^ {4}"n_positive" CHECK \(\(n > 0(:::INT8)?\)\)$/);
-      // psql lists foreign keys only when pg_class.relhastriggers is set,
-      // which Burrow (like CockroachDB) leaves false: no "Foreign-key
-      // constraints:" section is expected yet.
+      // psql lists foreign keys when pg_class.relhastriggers is set (Burrow sets it for tables with foreign keys).
+      hasLine(d, /^Foreign-key constraints:$/);
+      hasLine(d, /^ {4}"\w+" FOREIGN KEY \(pid\) REFERENCES p\(id\)/);
 
       const dp = await psql(server.url, '\\d p');
       hasLine(dp, /^ {4}"p_name_key" UNIQUE CONSTRAINT, btree \(name( ASC)?\)$/);
+      hasLine(dp, /^Referenced by:$/);
 
       for (const cmd of ['\\dt', '\\d']) {
         const out = await psql(server.url, cmd);

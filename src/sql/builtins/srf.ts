@@ -170,6 +170,18 @@ const generatorList: GeneratorDef[] = [
   jsonEach('json_each', false),
   jsonEach('jsonb_each_text', true),
   jsonEach('json_each_text', true),
+  // psql's \d asks for a relation's partition ancestors; Burrow has no partitions, so a relation is its only "ancestor" (as in PostgreSQL).
+  {
+    name: 'pg_partition_ancestors',
+    overloads: [
+      gen([T.oid], single('relid', T.oid), ([o]) => [[o!]]),
+      // psql passes the OID as a quoted literal ('105').
+      gen([S], single('relid', T.oid), ([s]) => {
+        if (!/^\d+$/.test(s as string)) throw new BurrowError('22P02', `invalid input syntax for type oid: "${s as string}"`);
+        return [[BigInt(s as string)]];
+      }),
+    ],
+  },
   {
     name: 'regexp_split_to_table',
     overloads: [
@@ -186,7 +198,9 @@ function asOverload(g: GeneratorOverload): Overload {
 }
 
 /** Resolves a set-returning function call; throws 42883 for an unknown signature. */
-export function resolveGenerator(name: string, argTypes: readonly SqlType[]): ResolvedGenerator {
+export function resolveGenerator(qualifiedName: string, argTypes: readonly SqlType[]): ResolvedGenerator {
+  // pg_catalog.generate_series and generate_series are the same function.
+  const name = qualifiedName.toLowerCase().replace(/^pg_catalog\./, '');
   const def = generators.get(name);
   if (!def) throw new BurrowError('42883', `unknown function: ${name}()`);
   const found = pickOverload(def.overloads, asOverload, argTypes);

@@ -61,6 +61,8 @@ function relationRow(c: VtContext, t: TableDesc): VtRow {
     ...classDefaults, oid: t.id, relname: t.name, relnamespace: t.schemaId, relowner: roleOid(t.privileges.owner),
     reltuples: estimatedRowCount(c.store, t), relhasindex: t.kind === 'table', relkind: relkinds[t.kind],
     relnatts: t.columns.length, relchecks: t.checks.length, relhaspkey: t.kind === 'table',
+    // psql shows foreign keys (both directions) only for relations with triggers, which is how PostgreSQL implements them.
+    relhastriggers: t.outboundFks.length > 0 || t.inboundFks.length > 0,
   };
 }
 
