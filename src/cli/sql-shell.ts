@@ -168,25 +168,38 @@ async function interactive(client: pg.Client, cfg: pg.ClientConfig, format: Form
   return 0;
 }
 
-export async function sqlCommand(args: ParsedArgs): Promise<number> {
+/**
+ * Connects a client from the connection flags, or prints the error (with
+ * `report`) and returns null. The driver is loaded here, not at the top: the
+ * bundled CLI must not load it to start a server.
+ */
+export async function connectClient(args: ParsedArgs, report: (err: unknown) => void = printError): Promise<{ client: pg.Client; cfg: pg.ClientConfig } | null> {
   let cfg: pg.ClientConfig;
   try {
     cfg = connectionConfig(args);
   } catch (err) {
-    printError(err);
-    return 1;
+    report(err);
+    return null;
   }
-  const requested = flag(args, 'format') as Format | undefined;
-  const format: Format = requested ?? (process.stdout.isTTY ? 'table' : 'tsv');
-  // Loaded here, not at the top: the bundled CLI must not load the client driver to start a server.
   const { default: pgLib } = await import('pg');
   const client = new pgLib.Client(cfg);
+  // A socket error surfaces through the query that is running; do not crash on the event.
+  client.on('error', () => undefined);
   try {
     await client.connect();
   } catch (err) {
-    printError(err);
-    return 1;
+    report(err);
+    return null;
   }
+  return { client, cfg };
+}
+
+export async function sqlCommand(args: ParsedArgs): Promise<number> {
+  const requested = flag(args, 'format') as Format | undefined;
+  const format: Format = requested ?? (process.stdout.isTTY ? 'table' : 'tsv');
+  const conn = await connectClient(args);
+  if (!conn) return 1;
+  const { client, cfg } = conn;
   try {
     const execs = args.flags.get('execute') ?? [];
     const file = flag(args, 'file');

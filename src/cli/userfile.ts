@@ -18,7 +18,7 @@
 
 import type pg from 'pg';
 import { flag, type ParsedArgs } from './flags.js';
-import { connectionConfig } from './sql-shell.js';
+import { connectClient } from './sql-shell.js';
 import { PatternSyntaxError, pathSelector, type PathSelector } from './userfile-glob.js';
 import { BurrowError } from '../util/errors.js';
 import { checkCleanPath, defaultUserfilePrefix, formatUserfileUri, isUserfileUri, parseUserfileUri, type UserfileLocation } from '../util/userfile-uri.js';
@@ -219,24 +219,9 @@ export async function userfileCommand(args: ParsedArgs): Promise<number> {
     console.error(`ERROR: requires at least 1 arg(s), only received 0\n${userfileUsage()}`);
     return 1;
   }
-  let cfg: pg.ClientConfig;
-  try {
-    cfg = connectionConfig(args);
-  } catch (err) {
-    printError(err);
-    return 1;
-  }
-  // Loaded here: the bundled CLI loads the client driver only for client commands.
-  const { default: pgLib } = await import('pg');
-  const client = new pgLib.Client(cfg);
-  // A socket error surfaces through the query that is running; do not crash on the event.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (err) {
-    printError(err);
-    return 1;
-  }
+  const conn = await connectClient(args, printError);
+  if (!conn) return 1;
+  const { client } = conn;
   try {
     const who = await client.query({ text: 'SELECT current_user', rowMode: 'array' });
     const user = String((who.rows[0] as string[])[0]);

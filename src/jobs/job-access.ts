@@ -7,9 +7,8 @@
 
 import { BurrowError } from '../util/errors.js';
 import type { Expr, SelectStatement } from '../sql/parser/ast.js';
-import { compileExpr, type CompileEnv } from '../sql/plan/compile-expr.js';
+import { evalConstExpr } from '../sql/settings/const-expr.js';
 import { planSelect } from '../sql/plan/build-select.js';
-import { newScope } from '../sql/plan/scope.js';
 import { collectRows } from '../sql/exec/basic-nodes.js';
 import { castDatum } from '../sql/types/cast.js';
 import { T, type SqlType } from '../sql/types/types.js';
@@ -25,30 +24,16 @@ function toJobId(d: Datum, type: SqlType, env: StmtEnv): bigint | null {
   return castDatum(d, type, T.int, { timezone: env.session.timezone }) as bigint;
 }
 
-/** Evaluates a constant expression of a jobs statement (no columns in scope). */
-async function evalConst(e: Expr, env: StmtEnv, clause: string, hint: SqlType): Promise<{ value: Datum; type: SqlType }> {
-  const pctx = env.planCtx();
-  const cenv: CompileEnv = {
-    scope: newScope([]),
-    params: pctx.params,
-    planSubquery: (sel, outer) => planSelect(sel, pctx, { outer }),
-    bound: null,
-    clause,
-    timezone: env.session.timezone,
-  };
-  const c = await compileExpr(e, cenv, hint);
-  return { value: await c.evalAsync([], env.execCtx()), type: c.type };
-}
 
 /** Evaluates `JOB <expr>`: the job ID, or null for NULL. */
 export async function evalJobId(e: Expr, env: StmtEnv): Promise<bigint | null> {
-  const v = await evalConst(e, env, 'JOB', T.int);
+  const v = await evalConstExpr(e, env, 'JOB', T.int);
   return toJobId(v.value, v.type, env);
 }
 
 /** Evaluates `WITH REASON = <expr>`. */
 export async function evalReason(e: Expr, env: StmtEnv): Promise<string | null> {
-  const v = await evalConst(e, env, 'WITH REASON', T.string);
+  const v = await evalConstExpr(e, env, 'WITH REASON', T.string);
   if (v.value === null) return null;
   return typeof v.value === 'string' ? v.value : (castDatum(v.value, v.type, T.string, { timezone: env.session.timezone }) as string);
 }

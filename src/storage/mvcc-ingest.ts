@@ -10,11 +10,11 @@ import type { Engine, EngineWriter } from './engine.js';
 import { BurrowError, SqlState } from '../util/errors.js';
 import { compareTimestamps } from '../util/hlc.js';
 import { ingestBatchBytes } from '../util/limits.js';
+import { compareBytes } from '../util/bytes.js';
 import {
   dataSpanStart, decodeLatestValue, decodeUserKey, encodeLatestValue, encodeMvccKey, encodeVersionValue,
-  dataPrefixByte, latestToVersionValue, mvccSuffixBytes, tagTombstone, tagValue, withTimestamp,
+  latestToVersionValue, scratchLatestValue, scratchMvccKey, withTimestamp,
 } from './mvcc-key.js';
-import type { Timestamp } from '../util/hlc.js';
 import type { ExportEntry } from './mvcc-export.js';
 import { deltaFor, persistStatsDeltas, statsBucket, versionBytes, type MvccStats, type StatsDeltas } from './mvcc-stats.js';
 
@@ -53,76 +53,16 @@ function sameBucket(key: Buffer, bucket: Buffer | null): boolean {
   return true;
 }
 
-/** Buffer.compare for short keys without the native call (restore compares every key with the previous one). */
-function compareKeys(a: Buffer, b: Buffer): number {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
-// Scratch encodings of a latest slot's key and value for the direct-put path
-// (EngineWriter.put copies, so they are consumed at once), as cached views of
-// one buffer per length: no slice object per entry.
-let slotKeyBuf = Buffer.allocUnsafe(512);
-let slotKeyViews: Array<Buffer | undefined> = [];
-let slotValueBuf = Buffer.allocUnsafe(16 * 1024);
-let slotValueViews: Array<Buffer | undefined> = [];
-const slotTs = Buffer.allocUnsafe(12);
-const maxCachedView = 64 * 1024;
-let slotTsFor: Timestamp | null = null;
-
-function latestSlotScratch(userKey: Buffer): Buffer {
-  const len = userKey.length;
-  if (slotKeyBuf.length < 2 * len + mvccSuffixBytes + 1) {
-    slotKeyBuf = Buffer.allocUnsafe(2 * (2 * len + mvccSuffixBytes + 1));
-    slotKeyViews = [];
-  }
-  const out = slotKeyBuf;
-  out[0] = dataPrefixByte;
-  let o = 1;
-  for (let i = 0; i < len; i++) {
-    const b = userKey[i]!;
-    out[o++] = b;
-    if (b === 0) out[o++] = 0xff;
-  }
-  out[o++] = 0;
-  out[o++] = 1;
-  for (let i = 0; i < 12; i++) out[o++] = 0; // the latest slot's timestamp suffix
-  return slotKeyViews[o] ?? (slotKeyViews[o] = out.subarray(0, o));
-}
-
-function latestValueScratch(ts: Timestamp, value: Buffer | null): Buffer {
-  const n = 13 + (value ? value.length : 0);
-  if (slotValueBuf.length < n) {
-    slotValueBuf = Buffer.allocUnsafe(Math.max(n, 2 * slotValueBuf.length));
-    slotValueViews = [];
-  }
-  const out = slotValueBuf;
-  out[0] = value ? tagValue : tagTombstone;
-  if (ts !== slotTsFor) {
-    slotTsFor = ts;
-    slotTs.writeBigUInt64BE(ts.wall, 0);
-    slotTs.writeUInt32BE(ts.logical, 8);
-  }
-  for (let i = 0; i < 12; i++) out[1 + i] = slotTs[i]!;
-  if (value) value.copy(out, 13);
-  if (n > maxCachedView) return out.subarray(0, n);
-  return slotValueViews[n] ?? (slotValueViews[n] = out.subarray(0, n));
-}
 
 function applyEntry(w: EngineWriter, c: IngestCursor, e: ExportEntry, deltas: StatsDeltas): void {
-  const order = c.prev === null ? -1 : compareKeys(c.prev.key, e.key);
+  const order = c.prev === null ? -1 : compareBytes(c.prev.key, e.key);
   if (order > 0 || (order === 0 && compareTimestamps(c.prev!.ts, e.ts) <= 0)) throw unsorted();
   const sameKey = order === 0;
   c.prev = e;
   if (!sameKey) {
     c.latestKey = null;
-    if (c.fence === undefined || (c.fence !== null && compareKeys(e.key, c.fence) >= 0)) c.fence = findFence(w, e.key);
-    c.merging = c.fence !== null && compareKeys(e.key, c.fence) >= 0;
+    if (c.fence === undefined || (c.fence !== null && compareBytes(e.key, c.fence) >= 0)) c.fence = findFence(w, e.key);
+    c.merging = c.fence !== null && compareBytes(e.key, c.fence) >= 0;
     if (c.merging) c.fence = undefined; // look again after this key
   }
   if (c.merging) {
@@ -139,7 +79,7 @@ function applyEntry(w: EngineWriter, c: IngestCursor, e: ExportEntry, deltas: St
   d.totalBytes += size;
   d.valCount += 1;
   if (!sameKey) {
-    w.put(latestSlotScratch(e.key), latestValueScratch(e.ts, e.value));
+    w.put(scratchMvccKey(e.key, null), scratchLatestValue(e.ts, e.value));
     d.keyCount += 1;
     if (e.value) {
       d.liveBytes += size;

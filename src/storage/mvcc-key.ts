@@ -232,17 +232,30 @@ export function versionAtOrBefore(engineKey: Buffer, p: TsParts): boolean {
   return u32(engineKey, at + 8) >= p.invLogical;
 }
 
-// Scratch buffers for hot write paths: valid until the next call. Safe only
-// where the bytes are consumed at once (EngineWriter.put copies).
+// Scratch buffers for hot write paths (commits and bulk ingest): valid until
+// the next call. Safe only where the bytes are consumed at once
+// (EngineWriter.put copies). Results are cached views of the scratch buffer,
+// one per length, so a call allocates no slice object.
 let keyScratch = Buffer.allocUnsafe(256);
+let keyViews: Array<Buffer | undefined> = [];
 let valueScratch = Buffer.allocUnsafe(4096);
+let valueViews: Array<Buffer | undefined> = [];
 const tsScratch = Buffer.allocUnsafe(12);
 let lastScratchTs: Timestamp | null = null;
+const maxCachedViewBytes = 64 * 1024;
+
+function scratchView(buf: Buffer, views: Array<Buffer | undefined>, n: number): Buffer {
+  if (n > maxCachedViewBytes) return buf.subarray(0, n);
+  return views[n] ?? (views[n] = buf.subarray(0, n));
+}
 
 /** encodeMvccKey into a shared scratch buffer (see above). */
 export function scratchMvccKey(userKey: Buffer, ts: Timestamp | null): Buffer {
   const len = userKey.length;
-  if (keyScratch.length < 2 * len + mvccSuffixBytes + 1) keyScratch = Buffer.allocUnsafe(2 * (2 * len + mvccSuffixBytes + 1));
+  if (keyScratch.length < 2 * len + mvccSuffixBytes + 1) {
+    keyScratch = Buffer.allocUnsafe(2 * (2 * len + mvccSuffixBytes + 1));
+    keyViews = [];
+  }
   const out = keyScratch;
   out[0] = dataPrefixByte;
   let o = 1;
@@ -254,13 +267,16 @@ export function scratchMvccKey(userKey: Buffer, ts: Timestamp | null): Buffer {
   out[o] = 0;
   out[o + 1] = 1;
   writeTs(out, o + 2, ts);
-  return out.subarray(0, o + mvccSuffixBytes);
+  return scratchView(out, keyViews, o + mvccSuffixBytes);
 }
 
 /** encodeLatestValue into a shared scratch buffer (see above). */
 export function scratchLatestValue(ts: Timestamp, value: Buffer | null): Buffer {
   const n = 13 + (value ? value.length : 0);
-  if (valueScratch.length < n) valueScratch = Buffer.allocUnsafe(Math.max(n, valueScratch.length * 2));
+  if (valueScratch.length < n) {
+    valueScratch = Buffer.allocUnsafe(Math.max(n, valueScratch.length * 2));
+    valueViews = [];
+  }
   const out = valueScratch;
   out[0] = value ? tagValue : tagTombstone;
   if (ts !== lastScratchTs) {
@@ -270,5 +286,5 @@ export function scratchLatestValue(ts: Timestamp, value: Buffer | null): Buffer 
   }
   for (let i = 0; i < 12; i++) out[1 + i] = tsScratch[i]!;
   if (value) value.copy(out, 13);
-  return out.subarray(0, n);
+  return scratchView(out, valueViews, n);
 }

@@ -10,6 +10,8 @@
 // Invariants: chunks are non-empty (except a single empty chunk for an empty
 // map), ordered, and each holds at most maxChunkEntries keys.
 
+import { compareBytes } from '../util/bytes.js';
+
 const maxChunkEntries = 512;
 // Generations come from one counter, so a map or fork never shares its
 // generation with chunks it does not own.
@@ -205,13 +207,3 @@ export function sortedVisit<V>(
   return false;
 }
 
-/** Buffer.compare in JS: for short keys that differ early it beats the native call's argument checks. */
-function compareBytes(a: Buffer, b: Buffer): number {
-  const n = a.length < b.length ? a.length : b.length;
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}

@@ -24,6 +24,11 @@ function bareNameAsString(e: Expr): Expr {
 }
 
 export async function evalConstant(e: Expr, env: StmtEnv, clause: string, hint?: SqlType): Promise<TypedValue> {
+  return evalConstExpr(bareNameAsString(e), env, clause, hint);
+}
+
+/** Compiles e with no columns in scope and evaluates it once (subqueries and placeholders allowed). */
+export async function evalConstExpr(e: Expr, env: StmtEnv, clause: string, hint?: SqlType): Promise<TypedValue> {
   const pctx = env.planCtx();
   const cenv: CompileEnv = {
     scope: newScope([]),
@@ -33,7 +38,7 @@ export async function evalConstant(e: Expr, env: StmtEnv, clause: string, hint?:
     clause,
     timezone: env.session.timezone,
   };
-  const c = await compileExpr(bareNameAsString(e), cenv, hint);
+  const c = await compileExpr(e, cenv, hint);
   return { type: c.type, value: await c.evalAsync([], env.execCtx()) };
 }
 
