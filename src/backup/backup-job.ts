@@ -10,6 +10,12 @@
 // done and the files written; a resumed run continues after them. A failed
 // or cancelled run deletes what it wrote; the manifest is written last, so a
 // folder is a backup only once it is complete.
+//
+// Where the work runs: on an LMDB store, table exports run in a worker thread
+// at background priority (export-thread.ts / export-worker.ts, compression
+// on a second one), so a backup costs the connections serving queries
+// almost no event-loop time; this thread only writes the files' bytes to the
+// collection. On a memory store the export runs here, in 1 ms slices.
 
 import { BurrowError } from '../util/errors.js';
 import { encodeTableIndexPrefix } from '../util/encoding.js';
@@ -23,7 +29,8 @@ import { descriptorTable, SystemIds } from '../sql/catalog/system-schema.js';
 import { exportPageEntries } from '../util/limits.js';
 import type { ExternalStorage } from '../cloud/external-storage.js';
 import { openStorageForUri } from '../cloud/registry.js';
-import { newDataFileWriter } from './data-file.js';
+import { exportSpan, type ExportOutput, type SpanExport } from './export-span.js';
+import { startExportThread, type ExportThread } from './export-thread.js';
 import type { EncryptionKey } from './encryption.js';
 import { latestDir, latestFileName, lockPrefix } from './layout.js';
 import {
@@ -71,13 +78,8 @@ export interface BackupResult {
 /** How often a running BACKUP or RESTORE updates fraction_completed. */
 export const progressIntervalMs = 1_000;
 
-/** Keys one export page reads (a page is synchronous work on the event loop). */
-const exportPageKeys = 256;
-/** Longest stretch of export work between turns for other work. */
+/** Longest stretch of export work between turns for other work (main-thread exports: memory stores). */
 const exportSliceMs = 1;
-
-/** Data files are cut at this size (uncompressed) so no one file grows without bound. */
-const dataFileTargetBytes = 128 * 1024 * 1024;
 
 export interface JobCtxLike {
   record: { id: bigint; username: string; details: unknown; progress: unknown };
@@ -142,123 +144,72 @@ function tsOf(j: JsonTimestamp | null): Timestamp | undefined {
   return j ? tsFromJson(j) : undefined;
 }
 
+/**
+ * The job's side of a table export: data files in the layer's data/ folder of
+ * the collection, recorded in the progress once complete.
+ */
+function storageOutput(
+  storage: ExternalStorage, d: BackupDetails, p: BackupProgress, tableId: number, progress: (withinTable: number) => Promise<void>,
+): Omit<ExportOutput, 'pause'> {
+  let out: Awaited<ReturnType<ExternalStorage['write']>> | null = null;
+  let path = '';
+  return {
+    async openFile() {
+      path = `data/${p.nextFile++}.sst`;
+      const w = await storage.write(`${d.layerFolder}/${path}`);
+      out = w;
+      return { write: (b) => w.write(b) };
+    },
+    async closeFile(sum, stats) {
+      const w = out!;
+      out = null;
+      await w.close();
+      p.files.push({ path, tableId, sha256: sum.sha256, sizeBytes: sum.sizeBytes, entries: sum.entries, rows: stats.rows, indexEntries: stats.indexEntries, dataBytes: stats.dataBytes });
+    },
+    async abortFile() {
+      const w = out;
+      out = null;
+      if (w) await w.abort();
+    },
+    progress,
+  };
+}
+
 async function exportTable(
   ctx: JobCtxLike, storage: ExternalStorage, d: BackupDetails, p: BackupProgress, t: { id: number; primaryIndexId: number }, key: EncryptionKey | undefined,
-  progress: (withinTable: number) => Promise<void>,
+  progress: (withinTable: number) => Promise<void>, thread: () => ExportThread | null,
 ): Promise<void> {
   const span = tableSpan(t.id);
-  const primaryPrefix = encodeTableIndexPrefix(t.id, t.primaryIndexId);
   const introduced = d.introducedTableIds.includes(t.id);
   const startTs = introduced ? undefined : tsOf(d.startTime);
   const endTs = tsFromJson(d.endTime);
-  const stats: TableStats = { rows: 0, indexEntries: 0, dataBytes: 0 };
-  let writer: ReturnType<typeof newDataFileWriter> | null = null;
-  let out: Awaited<ReturnType<ExternalStorage['write']>> | null = null;
-  let path = '';
-  let fileStats: TableStats = { rows: 0, indexEntries: 0, dataBytes: 0 };
-  const finishFile = async (): Promise<void> => {
-    if (!writer || !out) return;
-    const sum = await writer.finish();
-    await out.close();
-    p.files.push({ path, tableId: t.id, sha256: sum.sha256, sizeBytes: sum.sizeBytes, entries: sum.entries, rows: fileStats.rows, indexEntries: fileStats.indexEntries, dataBytes: fileStats.dataBytes });
-    writer = null;
-    out = null;
+  const s: SpanExport = {
+    start: span.start,
+    end: span.end,
+    primaryPrefix: encodeTableIndexPrefix(t.id, t.primaryIndexId),
+    startTs,
+    endTs,
+    revisionHistory: d.revisionHistory,
+    totalBytes: ctx.engine.store.stats(span.start, span.end).liveBytes,
   };
-  const pplen = primaryPrefix.length;
-  const rawPages = !d.revisionHistory && startTs === undefined;
-  let from: Buffer | undefined = span.start;
-  const totalBytes = Math.max(1, ctx.engine.store.stats(span.start, span.end).liveBytes);
-  let lastCheckpointMs = Date.now();
-  let lastYieldMs = Date.now();
-  try {
-    while (from) {
-      ctx.throwIfInterrupted();
-      if (Date.now() - lastYieldMs >= exportSliceMs) {
-        // Export pages are synchronous reads: give other connections' work a turn so a backup never starves writers.
-        await new Promise<void>((r) => setImmediate(r));
-        lastYieldMs = Date.now();
-      }
-      if (Date.now() - lastCheckpointMs > progressIntervalMs) {
-        // Progress inside a table: the fraction moves; the resumable state stays at the last finished table.
-        lastCheckpointMs = Date.now();
-        await progress(Math.min(1, stats.dataBytes / totalBytes));
-      }
-      if (writer && rawPages) {
-        // Latest-only into an open file: entries go straight from storage into the writer, without entry objects.
-        const w: ReturnType<typeof newDataFileWriter> = writer;
-        let wait: Promise<void> | undefined;
-        let added = 0;
-        let rows = 0;
-        let indexEntries = 0;
-        const page = ctx.engine.store.exportVisitPage(
-          { start: from, end: span.end, startTs, endTs, allRevisions: false, maxKeys: exportPageKeys },
-          (k, ks, ke, wall, logical, v, vs) => {
-            added += ke - ks + v.length - vs;
-            if (ke - ks >= pplen && startsWith(k, ks, primaryPrefix)) rows++;
-            else indexEntries++;
-            const p = w.addRaw(k, ks, ke, wall, logical, v, vs, v.length);
-            if (p) {
-              p.catch(() => undefined); // the last one is awaited below; they all settle alike
-              wait = p;
-            }
-          },
-        );
-        fileStats.dataBytes += added;
-        stats.dataBytes += added;
-        fileStats.rows += rows;
-        stats.rows += rows;
-        fileStats.indexEntries += indexEntries;
-        stats.indexEntries += indexEntries;
-        if (wait) await wait;
-        if (fileStats.dataBytes >= dataFileTargetBytes) await finishFile();
-        from = page.resume;
-        continue;
-      }
-      const page = ctx.engine.store.exportPage({ start: from, end: span.end, startTs, endTs, allRevisions: d.revisionHistory, maxKeys: exportPageKeys });
-      if (page.entries.length > 0) {
-        if (!writer) {
-          path = `data/${p.nextFile++}.sst`;
-          out = await storage.write(`${d.layerFolder}/${path}`);
-          const sink = out;
-          writer = newDataFileWriter({ write: (b) => sink.write(b) }, { encryption: key });
-          fileStats = { rows: 0, indexEntries: 0, dataBytes: 0 };
-        }
-        let prev: Buffer | null = null;
-        for (const e of page.entries) {
-          const bytes = e.key.length + (e.value?.length ?? 0);
-          fileStats.dataBytes += bytes;
-          stats.dataBytes += bytes;
-          // Count each key once (revision history has several versions of a key, newest first).
-          if (e.value !== null && (!d.revisionHistory || prev === null || !prev.equals(e.key))) {
-            const isPrimary = e.key.length >= primaryPrefix.length && e.key.compare(primaryPrefix, 0, primaryPrefix.length, 0, primaryPrefix.length) === 0;
-            if (isPrimary) {
-              fileStats.rows++;
-              stats.rows++;
-            } else {
-              fileStats.indexEntries++;
-              stats.indexEntries++;
-            }
-          }
-          prev = e.key;
-        }
-        await writer!.addBatch(page.entries);
-        if (fileStats.dataBytes >= dataFileTargetBytes) await finishFile();
-      }
-      from = page.resume;
-    }
-    await finishFile();
-  } catch (err) {
-    // Interrupted (pause, cancel, shutdown) or failed: the open file's writer leaves nothing behind.
-    const open = out as Awaited<ReturnType<ExternalStorage['write']>> | null;
-    if (open) await open.abort().catch(() => undefined);
-    throw err;
+  const out = storageOutput(storage, d, p, t.id, progress);
+  const worker = thread();
+  if (worker) {
+    // The worker reads the engine directly: the GC threshold check the store's export pages make is made here.
+    ctx.engine.store.checkReadable(span.start, span.end, startTs ?? endTs);
+    p.tableStats[String(t.id)] = await worker.exportSpan(s, key, out, () => ctx.throwIfInterrupted());
+    return;
   }
-  p.tableStats[String(t.id)] = stats;
-}
-
-function startsWith(k: Buffer, at: number, prefix: Buffer): boolean {
-  for (let i = prefix.length - 1; i >= 0; i--) if (k[at + i] !== prefix[i]) return false;
-  return true;
+  let lastYieldMs = performance.now();
+  const pause = async (): Promise<void> => {
+    ctx.throwIfInterrupted();
+    if (performance.now() - lastYieldMs >= exportSliceMs) {
+      // Export pages are synchronous reads: give other connections' work a turn so a backup never starves writers.
+      await new Promise<void>((r) => setImmediate(r));
+      lastYieldMs = performance.now();
+    }
+  };
+  p.tableStats[String(t.id)] = await exportSpan(ctx.engine.store, s, key, { ...out, pause });
 }
 
 export async function runBackup(ctx: JobCtxLike): Promise<BackupResult> {
@@ -285,15 +236,23 @@ export async function runBackup(ctx: JobCtxLike): Promise<BackupResult> {
     const descs = await descriptorsAt(ctx.engine, endTs);
     const ids = [...d.tableIds, ...d.systemTableIds];
     let done = p.doneTableIds.length;
-    for (const id of ids) {
-      if (p.doneTableIds.includes(id)) continue;
-      const t = d.systemTableIds.includes(id) ? systemTableDesc(id, descs) : (descs.get(id) as TableDesc | undefined);
-      const share = (within: number): number => 0.95 * ((done + within) / Math.max(ids.length, 1));
-      const snapshot = { ...p, files: p.files.filter((f) => p.doneTableIds.includes(f.tableId)) };
-      if (t && t.kind !== 'view') await exportTable(ctx, storage, d, p, { id, primaryIndexId: t.primaryIndex.id }, key, (w) => ctx.checkpoint(share(w), snapshot));
-      p.doneTableIds.push(id);
-      done++;
-      await ctx.checkpoint(0.95 * (done / Math.max(ids.length, 1)), p);
+    // LMDB stores are exported by a worker thread, started with the first table that has data to read.
+    const shareable = ctx.engine.store.engine.threadShareable;
+    let worker: ExportThread | null = null;
+    const thread = (): ExportThread | null => (shareable ? (worker ??= startExportThread(shareable)) : null);
+    try {
+      for (const id of ids) {
+        if (p.doneTableIds.includes(id)) continue;
+        const t = d.systemTableIds.includes(id) ? systemTableDesc(id, descs) : (descs.get(id) as TableDesc | undefined);
+        const share = (within: number): number => 0.95 * ((done + within) / Math.max(ids.length, 1));
+        const snapshot = { ...p, files: p.files.filter((f) => p.doneTableIds.includes(f.tableId)) };
+        if (t && t.kind !== 'view') await exportTable(ctx, storage, d, p, { id, primaryIndexId: t.primaryIndex.id }, key, (w) => ctx.checkpoint(share(w), snapshot), thread);
+        p.doneTableIds.push(id);
+        done++;
+        await ctx.checkpoint(0.95 * (done / Math.max(ids.length, 1)), p);
+      }
+    } finally {
+      await (worker as ExportThread | null)?.close();
     }
     const wanted = (desc: Descriptor | null, id: number): boolean =>
       d.descriptorIds.includes(id) || (!!desc && 'parentId' in desc && d.completeDbs.includes(desc.parentId));

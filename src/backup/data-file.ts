@@ -118,17 +118,27 @@ function blockAad(kind: number, blockNumber: number, formatVersion: number): Buf
   return aad;
 }
 
+/** Brotli quality 1 with the block's size as hint: the one compression setting of data files. */
+function brotliBlockOptions(rawBytes: number): zlib.BrotliOptions {
+  return {
+    // One output chunk per block: the default 16 KiB chunks cost a thread-pool round trip each.
+    chunkSize: Math.max(64 * 1024, rawBytes),
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: 1,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: rawBytes,
+    },
+  };
+}
+
 function brotliCompress(raw: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    // One output chunk per block: the default 16 KiB chunks cost a thread-pool round trip each.
-    zlib.brotliCompress(raw, {
-      chunkSize: Math.max(64 * 1024, raw.length),
-      params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: 1,
-        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-      },
-    }, (err, out) => (err ? reject(err) : resolve(out)));
+    zlib.brotliCompress(raw, brotliBlockOptions(raw.length), (err, out) => (err ? reject(err) : resolve(out)));
   });
+}
+
+/** A block compressed as the writer does, on the calling thread (compress-worker.ts). */
+export function compressBlockSync(raw: Buffer): Buffer {
+  return zlib.brotliCompressSync(raw, brotliBlockOptions(raw.length));
 }
 
 function brotliDecompress(stored: Buffer, rawBytes: number): Promise<Buffer> {
@@ -166,6 +176,8 @@ export interface DataFileWriterOptions {
   blockBytes?: number | undefined;
   /** Default 'brotli' (quality 1); a block that would not shrink is stored as is either way. */
   codec?: BlockCodec | undefined;
+  /** Compresses a data block as compressBlockSync does, elsewhere (a thread); default: node:zlib's thread pool. */
+  compressBlock?: ((raw: Buffer) => Promise<Buffer>) | undefined;
 }
 
 export interface DataFileSummary {
@@ -223,6 +235,7 @@ class Writer implements DataFileWriter {
   private readonly blockBytes: number;
   private readonly blockKeyBytesLimit: number;
   private readonly useBrotli: boolean;
+  private readonly compressBlock: (raw: Buffer) => Promise<Buffer>;
   private readonly hash = crypto.createHash('sha256');
 
   // current block
@@ -265,6 +278,7 @@ class Writer implements DataFileWriter {
     this.blockBytes = blockBytes;
     this.blockKeyBytesLimit = blockKeyBytesFactor * blockBytes;
     this.useBrotli = (opts.codec ?? 'brotli') === 'brotli';
+    this.compressBlock = opts.compressBlock ?? brotliCompress;
     this.buf = Buffer.allocUnsafe(this.capacityFor(0));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
     const header = Buffer.alloc(headerBytes);
@@ -439,7 +453,7 @@ class Writer implements DataFileWriter {
     const blockNumber = this.blocks.length;
     const meta: BlockMeta = { offset: -1, framedBytes: -1, rawBytes: raw.length, entries: this.blockEntries, firstKey: this.blockFirstKey! };
     this.blocks.push(meta);
-    const compressed = this.useBrotli ? brotliCompress(raw) : Promise.resolve(raw);
+    const compressed = this.useBrotli ? this.compressBlock(raw) : Promise.resolve(raw);
     compressed.catch(() => undefined); // handled when the tail reaches it
     this.inFlight++;
     this.tail = this.tail.then(async () => {

@@ -29,9 +29,11 @@ import { crc32 } from './checksum.js';
 /** The AES-256-GCM key of one backup collection. Opaque: it does not print its bytes. */
 export class EncryptionKey {
   readonly #aesKey: crypto.KeyObject;
-  constructor(aesKey: Buffer) {
-    if (aesKey.length !== 32) throw new BurrowError(SqlState.InternalError, 'internal error: AES-256 key must be 32 bytes');
-    this.#aesKey = crypto.createSecretKey(aesKey);
+  /** From the key's 32 bytes, or from the KeyObject of another key (a worker thread gets it by postMessage). */
+  constructor(aesKey: Buffer | crypto.KeyObject) {
+    const bytes = Buffer.isBuffer(aesKey) ? aesKey.length : aesKey.symmetricKeySize;
+    if (bytes !== 32) throw new BurrowError(SqlState.InternalError, 'internal error: AES-256 key must be 32 bytes');
+    this.#aesKey = Buffer.isBuffer(aesKey) ? crypto.createSecretKey(aesKey) : aesKey;
   }
   /** @internal used by sealBytes/openBytes. */
   get keyObject(): crypto.KeyObject {

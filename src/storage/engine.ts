@@ -59,8 +59,18 @@ export interface EngineStats {
   writes: number;
 }
 
+/** What another thread of this process needs to open a reader on an LMDB engine (lmdb-thread-reader.ts). */
+export interface ThreadShareableEngine {
+  path: string;
+  syncMode: SyncMode;
+  mapSizeBytes: number;
+  maxReaders: number;
+}
+
 export interface Engine extends EngineReader {
   readonly kind: 'lmdb' | 'memory';
+  /** Set when worker threads of this process can read the engine (LMDB: they share its environment). */
+  readonly threadShareable?: ThreadShareableEngine;
   snapshot(): EngineSnapshot;
   write(apply: (w: EngineWriter) => void): Promise<void>;
   /**

@@ -85,7 +85,7 @@ function getWithTxn(db: Db, key: Buffer, txn: LmdbTxn): Uint8Array | undefined {
   });
 }
 
-function readerFor(db: Db, txn?: LmdbTxn): EngineReader {
+export function readerFor(db: Db, txn?: LmdbTxn): EngineReader {
   return {
     get(key) {
       const v = txn ? getWithTxn(db, key, txn) : db.getBinary(key);
@@ -95,30 +95,35 @@ function readerFor(db: Db, txn?: LmdbTxn): EngineReader {
   };
 }
 
+/** lmdb-js options for a store; every durability option explicit. */
+export function lmdbOpenOptions(opts: LmdbEngineOptions): Record<string, unknown> {
+  return {
+    path: opts.path,
+    // The store is always a directory, even when its name has a dot in it
+    // (lmdb-js would otherwise guess a file from the name).
+    noSubdir: false,
+    keyEncoding: 'binary',
+    encoding: 'binary',
+    compression: false,
+    cache: false,
+    useVersions: false,
+    noSync: opts.syncMode === 'none',
+    noMetaSync: opts.syncMode === 'none',
+    overlappingSync: false,
+    useWritemap: false,
+    mapSize: opts.mapSizeBytes,
+    maxReaders: opts.maxReaders,
+    eventTurnBatching: true,
+    commitDelay: 0,
+  };
+}
+
 export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
   fs.mkdirSync(opts.path, { recursive: true });
   const lock = lockStoreDir(opts.path);
   let db: Db;
   try {
-    db = open<Buffer, Buffer>({
-      path: opts.path,
-      // The store is always a directory, even when its name has a dot in it
-      // (lmdb-js would otherwise guess a file from the name).
-      noSubdir: false,
-      keyEncoding: 'binary',
-      encoding: 'binary',
-      compression: false,
-      cache: false,
-      useVersions: false,
-      noSync: opts.syncMode === 'none',
-      noMetaSync: opts.syncMode === 'none',
-      overlappingSync: false,
-      useWritemap: false,
-      mapSize: opts.mapSizeBytes,
-      maxReaders: opts.maxReaders,
-      eventTurnBatching: true,
-      commitDelay: 0,
-    } as never);
+    db = open<Buffer, Buffer>(lmdbOpenOptions(opts) as never);
   } catch (err) {
     lock.release();
     throw err;
@@ -192,6 +197,7 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
 
   return {
     kind: 'lmdb',
+    threadShareable: { ...opts },
     ...reader,
     snapshot() {
       const txn = db.useReadTransaction();

@@ -1,0 +1,136 @@
+// Owns the main thread's side of the export worker (export-worker.ts): starts
+// the thread, sends it one table export at a time, and answers its output
+// calls with the job's ExportOutput (opening, writing, closing data files in
+// the collection's storage, progress). The job's pause/cancel reaches the
+// worker as an error reply to its next call, after which it stops; the error
+// the job raised is the one the export rethrows.
+// Invariants: one export in flight per thread; calls are answered in order,
+// each after its work finished (the worker's backpressure); a worker that
+// dies fails the export with an internal error, never hangs it; close()
+// ends the thread (terminating it if it does not end within closeTimeoutMs).
+
+import { Worker } from 'node:worker_threads';
+import type { ThreadShareableEngine } from '../storage/engine.js';
+import { BurrowError, SqlState } from '../util/errors.js';
+import type { DataFileSink, DataFileSummary } from './data-file.js';
+import type { EncryptionKey } from './encryption.js';
+import type { ExportOutput, SpanExport } from './export-span.js';
+import type { ExportWorkerData, FromWorker, ToWorker, WireError } from './export-worker-protocol.js';
+import type { TableStats } from './manifest.js';
+
+const closeTimeoutMs = 5_000;
+
+export interface ExportThread {
+  /** Exports one span in the worker; check() runs before each answer and throws to stop the export. */
+  exportSpan(s: SpanExport, key: EncryptionKey | undefined, out: Omit<ExportOutput, 'pause'>, check: () => void): Promise<TableStats>;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's script: next to this file in the tsc output; in the CLI bundle
+ * (dist/burrow-bundle.cjs, where import.meta.url is the bundle's) under src/.
+ */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.cjs') ? new URL('./src/backup/export-worker.js', here) : new URL('./export-worker.js', here);
+}
+
+function workerFailed(why: string): BurrowError {
+  return new BurrowError(SqlState.InternalError, `internal error: backup export worker ${why}`);
+}
+
+function fromWire(e: WireError): BurrowError {
+  return new BurrowError(e.code ?? SqlState.InternalError, e.code ? e.message : `internal error: ${e.message}`, { detail: e.detail, hint: e.hint });
+}
+
+export function startExportThread(engine: ThreadShareableEngine): ExportThread {
+  const data: ExportWorkerData = { engine };
+  const worker = new Worker(workerUrl(), { workerData: data });
+  let current: ((m: FromWorker) => void) | null = null;
+  let failed: BurrowError | null = null;
+  let closed: (() => void) | null = null;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const send = (m: ToWorker): void => worker.postMessage(m);
+
+  worker.on('message', (m: FromWorker) => {
+    if (m.t === 'closed') closed?.();
+    else current?.(m);
+  });
+  worker.on('error', (err) => {
+    failed = workerFailed(`failed: ${err.message}`);
+    current?.({ t: 'done', stats: null, error: null });
+  });
+  worker.on('exit', () => {
+    failed ??= workerFailed('exited');
+    current?.({ t: 'done', stats: null, error: null });
+  });
+
+  return {
+    exportSpan(s, key, out, check) {
+      if (failed) return Promise.reject(failed);
+      if (current) return Promise.reject(workerFailed('is busy'));
+      return new Promise<TableStats>((resolve, reject) => {
+        let sink: DataFileSink | null = null;
+        let jobError: unknown = null;
+        let chain = Promise.resolve();
+        const answer = async (m: Extract<FromWorker, { call: number }>): Promise<void> => {
+          try {
+            if (jobError) throw jobError;
+            check();
+            switch (m.t) {
+              case 'open':
+                sink = await out.openFile();
+                break;
+              case 'write':
+                await sink!.write(Buffer.from(m.bytes));
+                break;
+              case 'close':
+                sink = null;
+                await out.closeFile(m.sum as DataFileSummary, m.stats);
+                break;
+              case 'abort':
+                sink = null;
+                await out.abortFile();
+                break;
+              case 'progress':
+                await out.progress(m.withinTable);
+                break;
+            }
+            send({ t: 'reply', call: m.call, error: false });
+          } catch (err) {
+            jobError ??= err;
+            send({ t: 'cancel' });
+            send({ t: 'reply', call: m.call, error: true });
+          }
+        };
+        current = (m) => {
+          if (m.t === 'done') {
+            current = null;
+            // Answers still running finish first (an abort after an error).
+            void chain.then(async () => {
+              if (jobError || failed || m.error) {
+                if (sink) await out.abortFile().catch(() => undefined);
+                reject(jobError ?? failed ?? fromWire(m.error!));
+              } else resolve(m.stats!);
+            });
+          } else if (m.t !== 'closed') {
+            chain = chain.then(() => answer(m));
+          }
+        };
+        const span = { start: s.start, end: s.end, primaryPrefix: s.primaryPrefix, startTs: s.startTs, endTs: s.endTs, revisionHistory: s.revisionHistory, totalBytes: s.totalBytes };
+        send({ t: 'export', span, key: key ? key.keyObject : null });
+      });
+    },
+    async close() {
+      if (!failed) {
+        const done = new Promise<void>((r) => (closed = r));
+        send({ t: 'shutdown' });
+        const timer = setTimeout(() => void worker.terminate(), closeTimeoutMs);
+        await Promise.race([done, exited]);
+        clearTimeout(timer);
+      }
+      await worker.terminate();
+      await exited;
+    },
+  };
+}
