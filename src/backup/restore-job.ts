@@ -21,11 +21,10 @@ import { adminRole, rootUser, SystemIds, zonesTable } from '../sql/catalog/syste
 import { decodePrimaryRow, primaryKey, tableLayout, tableSpan } from '../sql/rowenc/table-codec.js';
 import { formatName } from '../sql/parser/index.js';
 import { progressIntervalMs, storageAs, type JobCtxLike } from './backup-job.js';
-import type { ExportEntry } from '../storage/mvcc-export.js';
 import { collectionKey } from './encryption-info.js';
 import { readManifest, tsFromJson, tsToJson, type JsonTimestamp } from './manifest.js';
 import type { Layer, RestoreObject } from './restore-plan.js';
-import { restoredEntries, type RestoreCounts } from './restore-data.js';
+import { restoredEntries, restoredPacked, type RestoreCounts } from './restore-data.js';
 import { openDataFile, storageSource } from './data-file.js';
 import type { ExternalStorage } from '../cloud/external-storage.js';
 import type { EncryptionKey } from './encryption.js';
@@ -264,12 +263,13 @@ export async function runRestore(ctx: JobCtxLike): Promise<RestoreCounts> {
       prog.countsAtTableStart = { ...prog.counts };
       await ctx.checkpoint(0.05 + 0.9 * (prog.doneTables.length / Math.max(tables.length, 1)), prog);
       const t = deserializeDescriptor(Buffer.from(o.desc)) as TableDesc;
-      const entries = restoredEntries(storage, layers, o.oldId, newId, t.primaryIndex.id, tsFromJson(d.targetTime), ingestTs, key, prog.counts);
+      const entries = restoredPacked(storage, layers, o.oldId, newId, t.primaryIndex.id, tsFromJson(d.targetTime), ingestTs, key, prog.counts);
       const expected = Math.max(1, layers.reduce((a, l) => a + (l.manifest.tableStats[String(o.oldId)]?.rows ?? 0) + (l.manifest.tableStats[String(o.oldId)]?.indexEntries ?? 0), 0));
       const before = prog.counts.rows + prog.counts.indexEntries;
       const done = prog.doneTables.length;
       const fraction = (): number => 0.05 + 0.9 * ((done + Math.min(1, (prog.counts.rows + prog.counts.indexEntries - before) / expected)) / Math.max(tables.length, 1));
-      await engine.store.ingest(interruptible(entries, ctx, () => ctx.checkpoint(fraction(), prog)));
+      const dataBytes = layers.reduce((a, l) => a + (l.manifest.tableStats[String(o.oldId)]?.dataBytes ?? 0), 0);
+      await engine.store.ingestPacked(interruptible(entries, ctx, () => ctx.checkpoint(fraction(), prog)), { thread: dataBytes >= threadedIngestMinBytes });
       prog.doneTables.push(o.oldId);
       prog.startedTable = null;
       await ctx.checkpoint(0.05 + 0.9 * (prog.doneTables.length / Math.max(tables.length, 1)), prog);
@@ -284,10 +284,11 @@ export async function runRestore(ctx: JobCtxLike): Promise<RestoreCounts> {
   return prog.counts;
 }
 
+/** Tables with at least this much data (over all layers) are ingested by a worker thread; smaller ones here. */
+const threadedIngestMinBytes = 32 * 1024 * 1024;
+
 /** Passes batches through, stopping at a pause or cancel and reporting progress now and then. */
-async function* interruptible(
-  it: AsyncIterable<ExportEntry[]>, ctx: JobCtxLike, progress: () => Promise<void>,
-): AsyncGenerator<ExportEntry[]> {
+async function* interruptible<T>(it: AsyncIterable<T>, ctx: JobCtxLike, progress: () => Promise<void>): AsyncGenerator<T> {
   let lastMs = Date.now();
   for await (const b of it) {
     ctx.throwIfInterrupted();

@@ -95,6 +95,21 @@ export function readerFor(db: Db, txn?: LmdbTxn): EngineReader {
   };
 }
 
+/** The writer handed to apply functions: valid inside db.transactionSync only. */
+export function writerFor(db: Db): EngineWriter {
+  return {
+    ...readerFor(db),
+    put(key, value) {
+      checkEngineKey(key);
+      checkEngineValue(value);
+      db.putSync(key, value);
+    },
+    del(key) {
+      db.removeSync(key);
+    },
+  };
+}
+
 /** lmdb-js options for a store; every durability option explicit. */
 export function lmdbOpenOptions(opts: LmdbEngineOptions): Record<string, unknown> {
   return {
@@ -130,17 +145,7 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
   }
 
   const reader = readerFor(db);
-  const writer: EngineWriter = {
-    ...reader,
-    put(key, value) {
-      checkEngineKey(key);
-      checkEngineValue(value);
-      db.putSync(key, value);
-    },
-    del(key) {
-      db.removeSync(key);
-    },
-  };
+  const writer = writerFor(db);
 
   let queue: PendingWrite[] = [];
   let inFlight: Promise<void> | null = null;

@@ -8,7 +8,7 @@
 
 import type { Engine, EngineWriter } from './engine.js';
 import { BurrowError, SqlState } from '../util/errors.js';
-import { compareTimestamps } from '../util/hlc.js';
+import { compareTimestamps, type Timestamp } from '../util/hlc.js';
 import { ingestBatchBytes } from '../util/limits.js';
 import { compareBytes } from '../util/bytes.js';
 import {
@@ -21,6 +21,20 @@ import { deltaFor, persistStatsDeltas, statsBucket, versionBytes, type MvccStats
 export interface IngestResult {
   entries: number;
   payloadBytes: number;
+}
+
+/**
+ * Entries packed into one buffer, all at one timestamp, none a deletion:
+ * entry i's key is data[ends[2i-1] (0 for i = 0), ends[2i]) and its value
+ * data[ends[2i], ends[2i+1]). Sorted by key, one version per key. The
+ * producer may reuse data and ends once the next batch is asked for, so a
+ * batch costs the garbage collector nothing per entry (RESTORE's form).
+ */
+export interface PackedEntries {
+  data: Buffer;
+  ends: Uint32Array;
+  count: number;
+  ts: Timestamp;
 }
 
 /**
@@ -203,4 +217,65 @@ export async function mvccIngest(
     await yieldTurn();
   }
   return result;
+}
+
+/** The state one packed ingest keeps between its batches. */
+export interface PackedIngest {
+  cursor: IngestCursor;
+  pair: [ExportEntry, ExportEntry];
+  result: IngestResult;
+}
+
+export function newPackedIngest(): PackedIngest {
+  return {
+    cursor: newCursor(),
+    pair: [
+      { key: Buffer.alloc(0), ts: { wall: 0n, logical: 0 }, value: null },
+      { key: Buffer.alloc(0), ts: { wall: 0n, logical: 0 }, value: null },
+    ],
+    result: { entries: 0, payloadBytes: 0 },
+  };
+}
+
+/**
+ * Writes one packed batch in one engine transaction (synchronous, durable).
+ * Only the two entry objects of the pair exist, alternating, whatever the
+ * batch size. Runs on the main thread or in the ingest worker.
+ */
+export function ingestPackedBatch(engine: Pick<Engine, 'writeSync'>, st: PackedIngest, b: PackedEntries): void {
+  if (b.count === 0) return;
+  if (b.ends.length < 2 * b.count || b.ends[2 * b.count - 1]! > b.data.length) throw new BurrowError(SqlState.InternalError, 'internal error: packed ingest batch out of bounds');
+  const { cursor, pair, result } = st;
+  engine.writeSync((w) => {
+    const deltas: StatsDeltas = new Map();
+    cursor.fence = undefined;
+    let at = 0;
+    for (let i = 0; i < b.count; i++) {
+      // cursor.prev holds the other object of the pair, so the previous key stays readable.
+      const e = pair[i & 1]!;
+      const keyEnd = b.ends[2 * i]!;
+      const valueEnd = b.ends[2 * i + 1]!;
+      e.key = b.data.subarray(at, keyEnd);
+      e.value = b.data.subarray(keyEnd, valueEnd);
+      e.ts = b.ts;
+      at = valueEnd;
+      result.entries++;
+      result.payloadBytes += valueEnd - keyEnd;
+      applyEntry(w, cursor, e, deltas);
+    }
+    persistStatsDeltas(w, deltas);
+  });
+  // The pair's buffers are views of the producer's batch: keep a copy of the last key (the order check) instead.
+  if (cursor.prev) cursor.prev = { key: Buffer.from(cursor.prev.key), ts: cursor.prev.ts, value: null };
+  cursor.bucket = null;
+}
+
+/** Ingests packed batches (see PackedEntries) on this thread; the event loop gets a turn between them. */
+export async function mvccIngestPacked(engine: Engine, batches: AsyncIterable<PackedEntries>): Promise<IngestResult> {
+  const st = newPackedIngest();
+  for await (const b of batches) {
+    ingestPackedBatch(engine, st, b);
+    await yieldTurn();
+  }
+  return st.result;
 }

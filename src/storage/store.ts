@@ -26,7 +26,8 @@ import { mvccGcPage } from './mvcc-gc.js';
 import {
   mvccExportPage, mvccExportVisitPage, type ExportEntry, type ExportPage, type ExportRequest, type ExportVisitor, type ExportVisitPage,
 } from './mvcc-export.js';
-import { mvccIngest, type IngestResult } from './mvcc-ingest.js';
+import { mvccIngest, mvccIngestPacked, type IngestResult, type PackedEntries } from './mvcc-ingest.js';
+import { ingestPackedInThread } from './ingest-thread.js';
 
 export interface StoreOptions {
   /** 'memory' or a directory for LMDB. */
@@ -74,6 +75,12 @@ export interface Store {
   /** A full latest-only exportPage (no startTs or allRevisions) whose entries go to visit, without entry objects. */
   exportVisitPage(req: ExportRequest, visit: ExportVisitor): ExportVisitPage;
   ingest(entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry[]>): Promise<IngestResult>;
+  /**
+   * ingest() of packed batches (one timestamp, no deletions, no per-entry
+   * objects). With `thread` on an LMDB store the writes run in a worker
+   * thread (ingest-thread.ts): for large ingests, where its start-up pays.
+   */
+  ingestPacked(batches: AsyncIterable<PackedEntries>, opts?: { thread?: boolean }): Promise<IngestResult>;
   /**
    * Removes every version of every key of one table's span [start, end) and
    * its statistics: a failed restore's data in table IDs no descriptor names.
@@ -262,6 +269,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       return mvccExportVisitPage(engine, req, visit);
     },
     ingest: (entries) => mvccIngest(engine, entries),
+    ingestPacked: (batches, o) => (o?.thread && engine.threadShareable ? ingestPackedInThread(engine.threadShareable, batches) : mvccIngestPacked(engine, batches)),
     async clearTableSpan(start, end) {
       for (;;) {
         let removed = 0;
