@@ -23,6 +23,8 @@ const closeTimeoutMs = 5_000;
 export interface ExportThread {
   /** Exports one span in the worker; check() runs before each answer and throws to stop the export. */
   exportSpan(s: SpanExport, key: EncryptionKey | undefined, out: Omit<ExportOutput, 'pause'>, check: () => void): Promise<TableStats>;
+  /** Keys cutting [start, end) into up to `parts` parts of similar size, computed in the worker. */
+  splitKeys(start: Buffer, end: Buffer, parts: number): Promise<Buffer[]>;
   close(): Promise<void>;
 }
 
@@ -52,8 +54,10 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const send = (m: ToWorker): void => worker.postMessage(m);
 
+  let splitting: ((m: Extract<FromWorker, { t: 'split' }> | null) => void) | null = null;
   worker.on('message', (m: FromWorker) => {
     if (m.t === 'closed') closed?.();
+    else if (m.t === 'split') splitting?.(m);
     else current?.(m);
   });
   worker.on('error', (err) => {
@@ -63,6 +67,7 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
   worker.on('exit', () => {
     failed ??= workerFailed('exited');
     current?.({ t: 'done', stats: null, error: null });
+    splitting?.(null);
   });
 
   return {
@@ -113,12 +118,24 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
                 reject(jobError ?? failed ?? fromWire(m.error!));
               } else resolve(m.stats!);
             });
-          } else if (m.t !== 'closed') {
+          } else if (m.t !== 'closed' && m.t !== 'split') {
             chain = chain.then(() => answer(m));
           }
         };
         const span = { start: s.start, end: s.end, primaryPrefix: s.primaryPrefix, startTs: s.startTs, endTs: s.endTs, revisionHistory: s.revisionHistory, totalBytes: s.totalBytes };
         send({ t: 'export', span, key: key ? key.keyObject : null });
+      });
+    },
+    splitKeys(start, end, parts) {
+      if (failed) return Promise.reject(failed);
+      if (current || splitting) return Promise.reject(workerFailed('is busy'));
+      return new Promise<Buffer[]>((resolve, reject) => {
+        splitting = (m) => {
+          splitting = null;
+          if (!m || m.error !== null || !m.keys) reject(failed ?? workerFailed(`could not split a span: ${m?.error ?? 'exited'}`));
+          else resolve(m.keys.map((k) => Buffer.from(k.buffer, k.byteOffset, k.length)));
+        };
+        send({ t: 'split', start, end, parts });
       });
     },
     async close() {

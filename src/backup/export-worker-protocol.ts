@@ -8,7 +8,9 @@
 // call number, in order; the worker waits for each reply before going on,
 // except for `write`s, of which up to writeWindowBytes may be unanswered.
 // It ends with `done`. `cancel` asks the worker to stop at
-// its next page; `shutdown` closes its reader and ends the thread.
+// its next page; `shutdown` closes its reader and ends the thread. `split`
+// (between exports) answers with the keys cutting a span into parts
+// (store splitKeys: its native range counts stay off the main thread).
 
 import type crypto from 'node:crypto';
 import type { ThreadShareableEngine } from '../storage/engine.js';
@@ -37,6 +39,7 @@ export interface WireSpanExport {
 export type ToWorker =
   | { t: 'export'; span: WireSpanExport; key: crypto.KeyObject | null }
   | { t: 'reply'; call: number; error: boolean }
+  | { t: 'split'; start: Uint8Array; end: Uint8Array; parts: number }
   | { t: 'cancel' }
   | { t: 'shutdown' };
 
@@ -63,4 +66,5 @@ export type WorkerCall =
 export type FromWorker =
   | (WorkerCall & { call: number })
   | { t: 'done'; stats: TableStats | null; error: WireError | null }
+  | { t: 'split'; keys: Uint8Array[] | null; error: string | null }
   | { t: 'closed' };

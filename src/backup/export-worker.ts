@@ -13,6 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BurrowError } from '../util/errors.js';
 import { mvccExportPage, mvccExportVisitPage } from '../storage/mvcc-export.js';
 import { openLmdbThreadReader } from '../storage/lmdb-thread-reader.js';
+import { mvccSplitKeys } from '../storage/mvcc-split.js';
 import type { DataFileSink } from './data-file.js';
 import { lowerThreadPriority } from '../util/thread-priority.js';
 import { startCompressThread, type CompressThread } from './compress-thread.js';
@@ -166,6 +167,14 @@ port.on('message', (m: ToWorker) => {
     }
     case 'export':
       void runExport(m.span, m.key ? new EncryptionKey(m.key) : undefined);
+      return;
+    case 'split':
+      try {
+        const keys = mvccSplitKeys(reader, asBuffer(m.start), asBuffer(m.end), m.parts);
+        post({ t: 'split', keys, error: null });
+      } catch (err) {
+        post({ t: 'split', keys: null, error: String((err as Error)?.message ?? err) });
+      }
       return;
     case 'cancel':
       cancelled = true;

@@ -40,6 +40,11 @@ export interface EngineReader {
   visit?(range: EngineRange, fn: (key: Buffer, value: Buffer) => boolean | void): void;
 }
 
+/** A reader that can count a range's entries without visiting them in JS (LMDB). */
+export interface CountingReader extends EngineReader {
+  count(range: EngineRange): number;
+}
+
 export interface EngineSnapshot extends EngineReader {
   release(): void;
 }

@@ -16,7 +16,7 @@
 
 import fs from 'node:fs';
 import { open, type RootDatabase } from 'lmdb';
-import type { Engine, EngineEntry, EngineRange, EngineReader, EngineWriter, SyncMode } from './engine.js';
+import type { CountingReader, Engine, EngineEntry, EngineRange, EngineWriter, SyncMode } from './engine.js';
 import { checkEngineKey, checkEngineValue } from './engine-limits.js';
 import { lockStoreDir } from './store-lock.js';
 import { groupCommitMaxCommits } from '../util/limits.js';
@@ -85,8 +85,10 @@ function getWithTxn(db: Db, key: Buffer, txn: LmdbTxn): Uint8Array | undefined {
   });
 }
 
-export function readerFor(db: Db, txn?: LmdbTxn): EngineReader {
+export function readerFor(db: Db, txn?: LmdbTxn): CountingReader {
   return {
+    // Counted in LMDB's native cursor walk: no key or value reaches JS.
+    count: (range) => db.getCount(rangeOptions(range, txn) as never),
     get(key) {
       const v = txn ? getWithTxn(db, key, txn) : db.getBinary(key);
       return v === undefined ? undefined : asBuffer(v);

@@ -28,6 +28,7 @@ import {
 } from './mvcc-export.js';
 import { mvccIngest, mvccIngestPacked, type IngestResult, type PackedEntries } from './mvcc-ingest.js';
 import { ingestPackedInThread } from './ingest-thread.js';
+import { mvccSplitKeys } from './mvcc-split.js';
 
 export interface StoreOptions {
   /** 'memory' or a directory for LMDB. */
@@ -72,6 +73,8 @@ export interface Store {
   protect(ts: Timestamp): { release(): void };
   stats(start?: Buffer, end?: Buffer): MvccStats;
   exportPage(req: ExportRequest): ExportPage;
+  /** Keys cutting [start, end) into up to `parts` parts of similar key range (mvcc-split.ts), for parallel export. */
+  splitKeys(start: Buffer, end: Buffer, parts: number): Buffer[];
   /** A full latest-only exportPage (no startTs or allRevisions) whose entries go to visit, without entry objects. */
   exportVisitPage(req: ExportRequest, visit: ExportVisitor): ExportVisitPage;
   ingest(entries: Iterable<ExportEntry> | AsyncIterable<ExportEntry[]>): Promise<IngestResult>;
@@ -264,6 +267,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       checkReadable(req.start, req.end, req.startTs ?? req.endTs);
       return mvccExportPage(engine, req);
     },
+    splitKeys: (start, end, parts) => mvccSplitKeys(engine, start, end, parts),
     exportVisitPage(req, visit) {
       checkReadable(req.start, req.end, req.endTs);
       return mvccExportVisitPage(engine, req, visit);

@@ -29,6 +29,8 @@ import {
 
 const tables = 6;
 const rowsPerTable = 50_000;
+// Servers export every table in two parallel parts, so kills also land while two export threads run.
+process.env.BURROW_TESTING_EXPORT_PARTS = '2';
 
 let seedDir = '';
 let seedSums: Record<string, TableSum> = {};
