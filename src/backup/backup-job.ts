@@ -31,7 +31,7 @@ import { exportPageEntries } from '../util/limits.js';
 import type { ExternalStorage } from '../cloud/external-storage.js';
 import { openStorageForUri } from '../cloud/registry.js';
 import { exportSpan, type ExportOutput, type SpanExport } from './export-span.js';
-import { startExportThread, type ExportThread } from './export-thread.js';
+import { acquireExportThread, releaseExportThread, type ExportThread } from './export-thread.js';
 import type { EncryptionKey } from './encryption.js';
 import { latestDir, latestFileName, lockPrefix } from './layout.js';
 import {
@@ -279,11 +279,14 @@ export async function runBackup(ctx: JobCtxLike): Promise<BackupResult> {
     const ids = [...d.tableIds, ...d.systemTableIds];
     let done = p.doneTableIds.length;
     // LMDB stores are exported by a worker thread, started with the first table that has data to read.
-    const shareable = ctx.engine.store.engine.threadShareable;
+    const engine = ctx.engine.store.engine;
     const workers: ExportThread[] = [];
     const threads = (n: number): ExportThread[] => {
-      if (!shareable) return [];
-      while (workers.length < n) workers.push(startExportThread(shareable));
+      while (workers.length < n) {
+        const t = acquireExportThread(engine);
+        if (!t) return [];
+        workers.push(t);
+      }
       return workers.slice(0, n);
     };
     try {
@@ -298,7 +301,7 @@ export async function runBackup(ctx: JobCtxLike): Promise<BackupResult> {
         await ctx.checkpoint(0.95 * (done / Math.max(ids.length, 1)), p);
       }
     } finally {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => releaseExportThread(engine, w)));
     }
     const wanted = (desc: Descriptor | null, id: number): boolean =>
       d.descriptorIds.includes(id) || (!!desc && 'parentId' in desc && d.completeDbs.includes(desc.parentId));

@@ -8,6 +8,8 @@ import type { CompressReply, CompressRequest } from './compress-worker.js';
 
 export interface CompressThread {
   compress(raw: Buffer): Promise<Buffer>;
+  /** False once the thread failed, exited or was closed. */
+  alive(): boolean;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function startCompressThread(): CompressThread {
   worker.on('error', (err) => failAll(new Error(`compression thread failed: ${err.message}`)));
   worker.on('exit', () => failAll(new Error('compression thread exited')));
   return {
+    alive: () => !dead,
     compress(raw) {
       if (dead) return Promise.reject(dead);
       const id = nextId++;

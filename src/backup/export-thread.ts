@@ -10,7 +10,7 @@
 // ends the thread (terminating it if it does not end within closeTimeoutMs).
 
 import { Worker } from 'node:worker_threads';
-import type { ThreadShareableEngine } from '../storage/engine.js';
+import type { Engine, ThreadShareableEngine } from '../storage/engine.js';
 import { BurrowError, SqlState } from '../util/errors.js';
 import type { DataFileSink, DataFileSummary } from './data-file.js';
 import type { EncryptionKey } from './encryption.js';
@@ -23,6 +23,10 @@ const closeTimeoutMs = 5_000;
 export interface ExportThread {
   /** Exports one span in the worker; check() runs before each answer and throws to stop the export. */
   exportSpan(s: SpanExport, key: EncryptionKey | undefined, out: Omit<ExportOutput, 'pause'>, check: () => void): Promise<TableStats>;
+  /** False once the worker failed or exited: such a thread is closed, never reused. */
+  healthy(): boolean;
+  /** An idle thread does not keep the process alive. */
+  setIdle(idle: boolean): void;
   /** Keys cutting [start, end) into up to `parts` parts of similar size, computed in the worker. */
   splitKeys(start: Buffer, end: Buffer, parts: number): Promise<Buffer[]>;
   close(): Promise<void>;
@@ -71,6 +75,11 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
   });
 
   return {
+    healthy: () => !failed,
+    setIdle(idle) {
+      if (idle) worker.unref();
+      else worker.ref();
+    },
     exportSpan(s, key, out, check) {
       if (failed) return Promise.reject(failed);
       if (current) return Promise.reject(workerFailed('is busy'));
@@ -150,4 +159,67 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
       await exited;
     },
   };
+}
+
+// ---- the pool ----
+// Starting a worker (a new isolate loading the export modules, lmdb, and its
+// compression thread) takes 100-200 ms, a tenth of a 1M-row BACKUP: idle
+// threads are kept per engine for idleCloseMs, unref'd, and all are ended
+// before the engine closes.
+
+/** How long an idle export thread is kept for the next BACKUP. */
+const idleCloseMs = 30_000;
+/** Idle threads kept per engine at most. */
+const maxIdleThreads = 4;
+
+interface Idle {
+  thread: ExportThread;
+  timer: NodeJS.Timeout;
+}
+
+const pools = new WeakMap<Engine, Idle[]>();
+
+/** An idle export thread of this engine, or a new one (null: the engine is not thread-shareable). */
+export function acquireExportThread(engine: Engine): ExportThread | null {
+  if (!engine.threadShareable) return null;
+  let pool = pools.get(engine);
+  if (!pool) {
+    const fresh: Idle[] = [];
+    pool = fresh;
+    pools.set(engine, fresh);
+    engine.onClose?.(async () => {
+      const all = fresh.splice(0);
+      for (const i of all) clearTimeout(i.timer);
+      await Promise.all(all.map((i) => i.thread.close()));
+    });
+  }
+  for (let idle = pool.pop(); idle; idle = pool.pop()) {
+    clearTimeout(idle.timer);
+    if (idle.thread.healthy()) {
+      idle.thread.setIdle(false);
+      return idle.thread;
+    }
+    void idle.thread.close();
+  }
+  return startExportThread(engine.threadShareable);
+}
+
+/** Gives a thread back after its export: kept idle for the next one, or closed. */
+export async function releaseExportThread(engine: Engine, thread: ExportThread): Promise<void> {
+  const pool = pools.get(engine);
+  if (!pool || !thread.healthy() || pool.length >= maxIdleThreads) {
+    await thread.close();
+    return;
+  }
+  thread.setIdle(true);
+  const idle: Idle = {
+    thread,
+    timer: setTimeout(() => {
+      const i = pool.indexOf(idle);
+      if (i >= 0) pool.splice(i, 1);
+      void thread.close();
+    }, idleCloseMs),
+  };
+  idle.timer.unref();
+  pool.push(idle);
 }

@@ -29,8 +29,12 @@ const port = parentPort!;
 lowerThreadPriority();
 const data = workerData as ExportWorkerData;
 const { reader, close } = openLmdbThreadReader(data.engine);
-let compressor: CompressThread | null = null;
-const compressBlock = (raw: Buffer): Promise<Buffer> => (compressor ??= startCompressThread()).compress(raw);
+// Started now, so it boots while the first export reads its first pages; a dead one is replaced for the next export.
+let compressor: CompressThread = startCompressThread();
+const compressBlock = (raw: Buffer): Promise<Buffer> => {
+  if (!compressor.alive()) compressor = startCompressThread();
+  return compressor.compress(raw);
+};
 const source: ExportSource = {
   exportPage: (req) => mvccExportPage(reader, req),
   exportVisitPage: (req, visit) => mvccExportVisitPage(reader, req, visit),
@@ -180,7 +184,7 @@ port.on('message', (m: ToWorker) => {
       cancelled = true;
       return;
     case 'shutdown':
-      void Promise.all([close(), compressor?.close()]).finally(() => {
+      void Promise.all([close(), compressor.close()]).finally(() => {
         post({ t: 'closed' });
         port.close();
       });

@@ -76,6 +76,8 @@ export interface Engine extends EngineReader {
   readonly kind: 'lmdb' | 'memory';
   /** Set when worker threads of this process can read the engine (LMDB: they share its environment). */
   readonly threadShareable?: ThreadShareableEngine;
+  /** With threadShareable: registers work close() awaits first (ending threads that hold the environment open). */
+  onClose?(fn: () => Promise<void>): void;
   snapshot(): EngineSnapshot;
   write(apply: (w: EngineWriter) => void): Promise<void>;
   /**

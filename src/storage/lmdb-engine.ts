@@ -149,6 +149,7 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
   const reader = readerFor(db);
   const writer = writerFor(db);
 
+  const closeHooks: (() => Promise<void>)[] = [];
   let queue: PendingWrite[] = [];
   let inFlight: Promise<void> | null = null;
   let scheduled = false;
@@ -230,9 +231,13 @@ export function openLmdbEngine(opts: LmdbEngineOptions): Engine {
       }
       await db.flushed;
     },
+    onClose(fn) {
+      closeHooks.push(fn);
+    },
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.all(closeHooks.map((f) => f().catch(() => undefined)));
       while (inFlight || queue.length > 0 || scheduled) {
         if (inFlight) await inFlight;
         else await new Promise((r) => setImmediate(r));

@@ -16,7 +16,7 @@ import { tableSpan } from '../../src/sql/rowenc/table-codec.js';
 import { bufferSource, readDataFile, type DataFileSink } from '../../src/backup/data-file.js';
 import { EncryptionKey } from '../../src/backup/encryption.js';
 import { exportSpan, type ExportOutput, type SpanExport } from '../../src/backup/export-span.js';
-import { startExportThread } from '../../src/backup/export-thread.js';
+import { acquireExportThread, releaseExportThread, startExportThread } from '../../src/backup/export-thread.js';
 import type { TableStats } from '../../src/backup/manifest.js';
 import { lowerThreadPriority } from '../../src/util/thread-priority.js';
 import { removeDir, tempDir } from '../support/stores.js';
@@ -172,4 +172,29 @@ test('the background priority helper lowers this thread on Linux and never throw
   const r = lowerThreadPriority(0);
   assert.equal(typeof r, 'boolean');
   if (process.platform === 'linux') assert.equal(r, true);
+});
+
+test('export threads are pooled per engine: released ones are reused, failed ones are not, all end when the store closes', { timeout: 60_000 }, async () => {
+  const dir = tempDir();
+  const store = await openStore({ engine: 'lmdb', path: dir, syncMode: 'none' });
+  try {
+    const engine = store.engine;
+    const a = acquireExportThread(engine)!;
+    const b = acquireExportThread(engine)!;
+    assert.notEqual(a, b, 'two threads in use at once');
+    await releaseExportThread(engine, a);
+    await releaseExportThread(engine, b);
+    const again = acquireExportThread(engine)!;
+    assert.ok(again === a || again === b, 'an idle thread is reused');
+    const { t2 } = await seed(store, 1_000);
+    const o = memoryOutput();
+    assert.ok((await again.exportSpan(span(undefined, t2, false), undefined, o.out, () => {})).rows > 0, 'a reused thread exports');
+    await releaseExportThread(engine, again);
+    const memory = await openStore({ engine: 'memory' });
+    assert.equal(acquireExportThread(memory.engine), null, 'a memory store has no export threads');
+    await memory.close();
+  } finally {
+    await store.close(); // ends the idle threads first (else this test file would not exit)
+    removeDir(dir);
+  }
 });
