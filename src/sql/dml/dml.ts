@@ -314,13 +314,29 @@ function selectFor(table: import('../parser/ast.js').TableNameSource, where: Exp
   };
 }
 
-async function targetRows(env: StmtEnv, table: import('../parser/ast.js').TableNameSource, where: Expr | null, orderBy: import('../parser/ast.js').OrderItem[], limit: Expr | null, desc: import('../catalog/descriptor.js').TableDesc): Promise<Row[]> {
-  // Every column, hidden ones (rowid) included, in table order: the rows are rewritten whole.
+async function targetRows(
+  env: StmtEnv, table: import('../parser/ast.js').TableNameSource, where: Expr | null, orderBy: import('../parser/ast.js').OrderItem[], limit: Expr | null,
+  desc: import('../catalog/descriptor.js').TableDesc, only?: number[],
+): Promise<Row[]> {
+  // Every column, hidden ones (rowid) included, in table order: the rows are rewritten whole. With `only`,
+  // just those columns (by ordinal) are read; the others come back NULL.
   const sel = selectFor(table, where, orderBy, limit);
   const alias = table.alias?.name ?? desc.name;
-  const targets = desc.columns.map((c) => ({ expr: { kind: 'colRef' as const, table: { catalog: null, schema: null, name: alias }, column: c.name }, alias: null }));
+  const cols = only ? only.map((i) => desc.columns[i]!) : desc.columns;
+  const targets = cols.map((c) => ({ expr: { kind: 'colRef' as const, table: { catalog: null, schema: null, name: alias }, column: c.name }, alias: null }));
   const plan = await planSelect({ ...sel, body: { ...(sel.body as import('../parser/ast.js').SelectClause), targets } }, env.planCtx());
-  return collectRows(plan, env.execCtx());
+  const rows = await collectRows(plan, env.execCtx());
+  if (!only) return rows;
+  return rows.map((r) => {
+    const full: Row = new Array(desc.columns.length).fill(null);
+    only.forEach((ordinal, k) => (full[ordinal] = r[k]!));
+    return full;
+  });
+}
+
+/** Ordinals of the primary key's columns in desc.columns. */
+function primaryKeyOrdinals(desc: import('../catalog/descriptor.js').TableDesc): number[] {
+  return desc.primaryIndex.columnIds.map((id) => desc.columns.findIndex((c) => c.id === id));
 }
 
 /** The target rows of UPDATE ... FROM / DELETE ... USING: the table's row followed by the sources' columns. */
@@ -439,7 +455,12 @@ export async function execDelete(stmt: DeleteStatement, env: StmtEnv): Promise<S
   const alias = stmt.table.alias?.name ?? desc.name;
   const joined = stmt.using.length ? await joinedTargets(env, stmt.table, stmt.using, stmt.where, stmt.orderBy, stmt.limit, desc) : null;
   const ret = await returningExprs(stmt.returning, w, env, alias, joined?.extra);
-  const rows = joined ? await joined.rows() : await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc);
+  // Nothing but the primary key is needed when no secondary index, inbound foreign key or RETURNING reads
+  // the old row: only the key columns are read and held (a userfile delete no longer holds every 4 MiB chunk).
+  const keyOnly = !joined && ret === null && desc.indexes.length === 0 && desc.inboundFks.length === 0;
+  const rows = joined
+    ? await joined.rows()
+    : await targetRows(env, stmt.table, stmt.where, stmt.orderBy, stmt.limit, desc, keyOnly ? primaryKeyOrdinals(desc) : undefined);
   const out: Row[] = [];
   const n = desc.columns.length;
   for (const joinedRow of rows) {
