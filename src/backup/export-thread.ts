@@ -12,6 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Engine, ThreadShareableEngine } from '../storage/engine.js';
 import { BurrowError, SqlState } from '../util/errors.js';
+import { foregroundCounter } from '../util/foreground-activity.js';
 import type { DataFileSink, DataFileSummary } from './data-file.js';
 import type { EncryptionKey } from './encryption.js';
 import type { ExportOutput, SpanExport } from './export-span.js';
@@ -50,7 +51,7 @@ function fromWire(e: WireError): BurrowError {
 }
 
 export function startExportThread(engine: ThreadShareableEngine): ExportThread {
-  const data: ExportWorkerData = { engine };
+  const data: ExportWorkerData = { engine, foreground: foregroundCounter() };
   const worker = new Worker(workerUrl(), { workerData: data });
   let current: ((m: FromWorker) => void) | null = null;
   let failed: BurrowError | null = null;

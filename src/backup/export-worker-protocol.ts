@@ -24,6 +24,8 @@ export const writeWindowBytes = 4 * 1024 * 1024;
 
 export interface ExportWorkerData {
   engine: ThreadShareableEngine;
+  /** util/foreground-activity.ts's shared counter: the worker slows down while queries are being served. */
+  foreground: Int32Array;
 }
 
 export interface WireSpanExport {

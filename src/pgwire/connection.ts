@@ -12,6 +12,7 @@
 // Limits: a message larger than maxMessageBytes gets an error and the
 // connection closes; input is processed one message at a time.
 
+import { noteForegroundWork } from '../util/foreground-activity.js';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { BurrowError, toBurrowError } from '../util/errors.js';
@@ -162,6 +163,7 @@ export function serveConnection(rawSocket: Socket, hooks: ConnectionHooks): void
 
   const onData = (chunk: Buffer): void => {
     clearIdle();
+    noteForegroundWork();
     chunks.push(chunk);
     chunkBytes += chunk.length;
     if (!paused && buffered() > inputHighWaterBytes && buffered() >= needBytes) {
