@@ -22,8 +22,11 @@ import type { TableStats } from './manifest.js';
 const closeTimeoutMs = 5_000;
 
 export interface ExportThread {
-  /** Exports one span in the worker; check() runs before each answer and throws to stop the export. */
-  exportSpan(s: SpanExport, key: EncryptionKey | undefined, out: Omit<ExportOutput, 'pause'>, check: () => void): Promise<TableStats>;
+  /**
+   * Exports one span in the worker; check() runs before each answer and throws to stop the export. `parts`:
+   * how many threads export the table at once (they share the CPU left to background work).
+   */
+  exportSpan(s: SpanExport, key: EncryptionKey | undefined, out: Omit<ExportOutput, 'pause'>, check: () => void, parts?: number): Promise<TableStats>;
   /** False once the worker failed or exited: such a thread is closed, never reused. */
   healthy(): boolean;
   /** An idle thread does not keep the process alive. */
@@ -81,7 +84,7 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
       if (idle) worker.unref();
       else worker.ref();
     },
-    exportSpan(s, key, out, check) {
+    exportSpan(s, key, out, check, parts = 1) {
       if (failed) return Promise.reject(failed);
       if (current) return Promise.reject(workerFailed('is busy'));
       return new Promise<TableStats>((resolve, reject) => {
@@ -133,7 +136,7 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
           }
         };
         const span = { start: s.start, end: s.end, primaryPrefix: s.primaryPrefix, startTs: s.startTs, endTs: s.endTs, revisionHistory: s.revisionHistory, totalBytes: s.totalBytes };
-        send({ t: 'export', span, key: key ? key.keyObject : null });
+        send({ t: 'export', span, key: key ? key.keyObject : null, parts });
       });
     },
     splitKeys(start, end, parts) {

@@ -39,7 +39,7 @@ export interface WireSpanExport {
 }
 
 export type ToWorker =
-  | { t: 'export'; span: WireSpanExport; key: crypto.KeyObject | null }
+  | { t: 'export'; span: WireSpanExport; key: crypto.KeyObject | null; parts: number }
   | { t: 'reply'; call: number; error: boolean }
   | { t: 'split'; start: Uint8Array; end: Uint8Array; parts: number }
   | { t: 'cancel' }

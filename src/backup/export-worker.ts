@@ -24,8 +24,8 @@ import { workerChunkBytes, writeWindowBytes, type ExportWorkerData, type FromWor
 
 /** Longest stretch of page reads before the worker turns its event loop (replies, compressed blocks, a cancel). */
 const messageCheckMs = 2;
-/** Sleep after each messageCheckMs of work while the foreground is busy (2 of every 8 ms: a quarter). */
-const busySleepMs = 6;
+/** The share of one core all of a table's export threads together take while the foreground is busy. */
+const busyCoreShare = 0.25;
 /** The foreground counts as busy for this long after its last activity. */
 const foregroundQuietMs = 50;
 
@@ -114,7 +114,7 @@ function batchingSink(): DataFileSink & { flush(): Promise<void> } {
   };
 }
 
-async function runExport(span: WireSpanExport, key: EncryptionKey | undefined): Promise<void> {
+async function runExport(span: WireSpanExport, key: EncryptionKey | undefined, parts: number): Promise<void> {
   cancelled = false;
   let sink: ReturnType<typeof batchingSink> | null = null;
   let lastCheckMs = Date.now();
@@ -136,9 +136,10 @@ async function runExport(span: WireSpanExport, key: EncryptionKey | undefined): 
     progress: (withinTable) => call({ t: 'progress', withinTable }),
     async pause() {
       if (Date.now() - lastCheckMs >= messageCheckMs) {
-        // While queries are being served the export takes a quarter of a core (nice alone left a single-row
-        // writer ~0.65-0.8 of its rate on two cores; at this duty it kept ~0.8-0.9); alone it runs flat out.
-        const sleepMs = foreground.busy() ? busySleepMs : 0;
+        // While queries are being served a table's export threads take a quarter of a core between them (nice
+        // alone left a single-row writer ~0.65-0.8 of its rate on two cores; at this duty ~0.8-1.0); alone
+        // they run flat out. One thread: 2 ms of work, then 6 ms asleep; two: 2 ms, then 14 ms.
+        const sleepMs = foreground.busy() ? messageCheckMs * (parts / busyCoreShare - 1) : 0;
         await new Promise<void>((r) => (sleepMs > 0 ? setTimeout(r, sleepMs) : setImmediate(r)));
         lastCheckMs = Date.now();
       }
@@ -179,7 +180,7 @@ port.on('message', (m: ToWorker) => {
       return;
     }
     case 'export':
-      void runExport(m.span, m.key ? new EncryptionKey(m.key) : undefined);
+      void runExport(m.span, m.key ? new EncryptionKey(m.key) : undefined, Math.max(1, m.parts));
       return;
     case 'split':
       try {
