@@ -7,6 +7,7 @@
 // of an export.
 
 import { Worker } from 'node:worker_threads';
+import { workerScriptUrl } from '../util/worker-thread.js';
 import type { CompressReply, CompressRequest } from './compress-worker.js';
 
 export interface CompressThread {
@@ -21,7 +22,7 @@ const maxSpareBuffers = 8;
 
 export function startCompressThread(): CompressThread {
   const spare: ArrayBuffer[] = [];
-  const worker = new Worker(new URL('./compress-worker.js', import.meta.url));
+  const worker = new Worker(workerScriptUrl('backup/compress-worker.js'));
   const pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;

@@ -15,6 +15,7 @@
 
 import type { ExportPage, ExportRequest, ExportVisitor, ExportVisitPage } from '../storage/mvcc-export.js';
 import type { Timestamp } from '../util/hlc.js';
+import { hasPrefixAt } from '../util/bytes.js';
 import { newDataFileWriter, type DataFileSink, type DataFileSummary } from './data-file.js';
 import type { EncryptionKey } from './encryption.js';
 import type { TableStats } from './manifest.js';
@@ -112,7 +113,7 @@ export async function exportSpan(
         let indexEntries = 0;
         const page = source.exportVisitPage(req, (k, ks, ke, wall, logical, v, vs) => {
           added += ke - ks + v.length - vs;
-          if (ke - ks >= pplen && startsWith(k, ks, s.primaryPrefix)) rows++;
+          if (ke - ks >= pplen && hasPrefixAt(k, ks, s.primaryPrefix)) rows++;
           else indexEntries++;
           const p = w.addRaw(k, ks, ke, wall, logical, v, vs, v.length);
           if (p) {
@@ -134,7 +135,7 @@ export async function exportSpan(
           const bytes = e.key.length + (e.value?.length ?? 0);
           // Count each key once (revision history has several versions of a key, newest first).
           const counted = e.value !== null && (!s.revisionHistory || prev === null || !prev.equals(e.key));
-          const isPrimary = counted && e.key.length >= pplen && startsWith(e.key, 0, s.primaryPrefix);
+          const isPrimary = counted && hasPrefixAt(e.key, 0, s.primaryPrefix);
           count(isPrimary ? 1 : 0, counted && !isPrimary ? 1 : 0, bytes);
           prev = e.key;
         }
@@ -149,9 +150,4 @@ export async function exportSpan(
     throw err;
   }
   return stats;
-}
-
-function startsWith(k: Buffer, at: number, prefix: Buffer): boolean {
-  for (let i = prefix.length - 1; i >= 0; i--) if (k[at + i] !== prefix[i]) return false;
-  return true;
 }

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Engine, ThreadShareableEngine } from '../storage/engine.js';
 import { BurrowError, SqlState } from '../util/errors.js';
 import { foregroundCounter } from '../util/foreground-activity.js';
+import { endWorker, workerScriptUrl } from '../util/worker-thread.js';
 import type { DataFileSink, DataFileSummary } from './data-file.js';
 import type { EncryptionKey } from './encryption.js';
 import type { ExportOutput, SpanExport } from './export-span.js';
@@ -36,15 +37,6 @@ export interface ExportThread {
   close(): Promise<void>;
 }
 
-/**
- * The worker's script: next to this file in the tsc output; in the CLI bundle
- * (dist/burrow-bundle.cjs, where import.meta.url is the bundle's) under src/.
- */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.cjs') ? new URL('./src/backup/export-worker.js', here) : new URL('./export-worker.js', here);
-}
-
 function workerFailed(why: string): BurrowError {
   return new BurrowError(SqlState.InternalError, `internal error: backup export worker ${why}`);
 }
@@ -55,7 +47,7 @@ function fromWire(e: WireError): BurrowError {
 
 export function startExportThread(engine: ThreadShareableEngine): ExportThread {
   const data: ExportWorkerData = { engine, foreground: foregroundCounter() };
-  const worker = new Worker(workerUrl(), { workerData: data });
+  const worker = new Worker(workerScriptUrl('backup/export-worker.js'), { workerData: data });
   let current: ((m: FromWorker) => void) | null = null;
   let failed: BurrowError | null = null;
   let closed: (() => void) | null = null;
@@ -151,17 +143,12 @@ export function startExportThread(engine: ThreadShareableEngine): ExportThread {
         send({ t: 'split', start, end, parts });
       });
     },
-    async close() {
-      if (!failed) {
+    close: () =>
+      endWorker(worker, exited, closeTimeoutMs, failed ? undefined : () => {
         const done = new Promise<void>((r) => (closed = r));
         send({ t: 'shutdown' });
-        const timer = setTimeout(() => void worker.terminate(), closeTimeoutMs);
-        await Promise.race([done, exited]);
-        clearTimeout(timer);
-      }
-      await worker.terminate();
-      await exited;
-    },
+        return done;
+      }),
   };
 }
 

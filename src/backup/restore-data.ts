@@ -6,6 +6,7 @@
 // A single full layer without revision history streams straight through.
 
 import { BurrowError } from '../util/errors.js';
+import { hasPrefixAt } from '../util/bytes.js';
 import { restoreIngestBatchBytes } from '../util/limits.js';
 import { compareTimestamps, type Timestamp } from '../util/hlc.js';
 import { decodeTablePrefix, encodeTableIndexPrefix } from '../util/encoding.js';
@@ -18,11 +19,6 @@ import type { Layer } from './restore-plan.js';
 
 /** Bytes of entries handed to one ingest transaction (each is a durable commit). */
 const ingestBatchBytes = restoreIngestBatchBytes;
-
-function startsWith(k: Buffer, p: Buffer): boolean {
-  for (let i = p.length - 1; i >= 0; i--) if (k[i] !== p[i]) return false;
-  return true;
-}
 
 export interface RestoreCounts {
   rows: number;
@@ -94,7 +90,7 @@ function keyRewriter(oldId: number, newId: number, primaryIndexId: number, count
     /** Looks up k's prefix and counts it; then `oldLength` bytes of k are replaced by `prefix`. */
     resolve(k: Buffer): { oldLength: number; prefix: Buffer } {
       let old = lastOld;
-      if (old === null || k.length < old.length || !startsWith(k, old)) {
+      if (old === null || !hasPrefixAt(k, 0, old)) {
         const p = decodeTablePrefix(k);
         if (p.tableId !== oldId) throw new BurrowError('XX001', `backup data for table ${oldId} holds a key of table ${p.tableId}`);
         let prefix = prefixes.get(p.indexId);

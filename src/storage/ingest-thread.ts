@@ -8,20 +8,15 @@
 
 import { Worker } from 'node:worker_threads';
 import { BurrowError, SqlState } from '../util/errors.js';
+import { endWorker, workerScriptUrl } from '../util/worker-thread.js';
 import type { ThreadShareableEngine } from './engine.js';
 import type { FromIngestWorker, ToIngestWorker } from './ingest-worker.js';
 import type { IngestResult, PackedEntries } from './mvcc-ingest.js';
 
 const closeTimeoutMs = 5_000;
 
-/** The worker's script: next to this file in the tsc output; under src/ beside the CLI bundle. */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.cjs') ? new URL('./src/storage/ingest-worker.js', here) : new URL('./ingest-worker.js', here);
-}
-
 export async function ingestPackedInThread(loc: ThreadShareableEngine, batches: AsyncIterable<PackedEntries>): Promise<IngestResult> {
-  const worker = new Worker(workerUrl(), { workerData: { engine: loc } });
+  const worker = new Worker(workerScriptUrl('storage/ingest-worker.js'), { workerData: { engine: loc } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let waiting: { resolve: (m: FromIngestWorker) => void } | null = null;
   let dead: BurrowError | null = null;
@@ -82,14 +77,10 @@ export async function ingestPackedInThread(loc: ThreadShareableEngine, batches: 
   } finally {
     // An error above leaves at most one batch in the worker: let it finish (or fail) before the thread ends.
     await settle().catch(() => undefined);
-    if (!dead) {
+    await endWorker(worker, exited, closeTimeoutMs, dead ? undefined : async () => {
       const closed = next();
       worker.postMessage({ t: 'shutdown' } satisfies ToIngestWorker);
-      const timer = setTimeout(() => void worker.terminate(), closeTimeoutMs);
-      await Promise.race([closed, exited]);
-      clearTimeout(timer);
-    }
-    await worker.terminate();
-    await exited;
+      await closed;
+    });
   }
 }

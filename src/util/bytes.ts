@@ -11,3 +11,10 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   }
   return a.length - b.length;
 }
+
+/** Whether k holds prefix at offset at (checked from the prefix's end: keys of one table share their start). */
+export function hasPrefixAt(k: Uint8Array, at: number, prefix: Uint8Array): boolean {
+  if (k.length - at < prefix.length) return false;
+  for (let i = prefix.length - 1; i >= 0; i--) if (k[at + i] !== prefix[i]) return false;
+  return true;
+}

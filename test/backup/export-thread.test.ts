@@ -16,7 +16,7 @@ import { tableSpan } from '../../src/sql/rowenc/table-codec.js';
 import { bufferSource, readDataFile, type DataFileSink } from '../../src/backup/data-file.js';
 import { EncryptionKey } from '../../src/backup/encryption.js';
 import { exportSpan, type ExportOutput, type SpanExport } from '../../src/backup/export-span.js';
-import { acquireExportThread, releaseExportThread, startExportThread } from '../../src/backup/export-thread.js';
+import { acquireExportThread, releaseExportThread, startExportThread, type ExportThread } from '../../src/backup/export-thread.js';
 import type { TableStats } from '../../src/backup/manifest.js';
 import { lowerThreadPriority } from '../../src/util/thread-priority.js';
 import { removeDir, tempDir } from '../support/stores.js';
@@ -81,11 +81,22 @@ function span(startTs: Timestamp | undefined, endTs: Timestamp, revisionHistory:
   return { start: s.start, end: s.end, primaryPrefix: encodeTableIndexPrefix(tableId, 1), startTs, endTs, revisionHistory, totalBytes: 1 };
 }
 
-test('the export worker writes the same data files as the main-thread export (latest, incremental, revision history)', { timeout: 120_000 }, async () => {
+/** A fresh LMDB store and an export thread on it, both closed (and the store removed) after fn. */
+async function withLmdbThread(fn: (store: Store, thread: ExportThread) => Promise<void>): Promise<void> {
   const dir = tempDir();
   const store = await openStore({ engine: 'lmdb', path: dir, syncMode: 'none' });
   const thread = startExportThread(store.engine.threadShareable!);
   try {
+    await fn(store, thread);
+  } finally {
+    await thread.close();
+    await store.close();
+    removeDir(dir);
+  }
+}
+
+test('the export worker writes the same data files as the main-thread export (latest, incremental, revision history)', { timeout: 120_000 }, async () => {
+  await withLmdbThread(async (store, thread) => {
     const { t1, t2 } = await seed(store, 30_000);
     for (const [name, s] of [
       ['latest at t2', span(undefined, t2, false)],
@@ -109,18 +120,11 @@ test('the export worker writes the same data files as the main-thread export (la
     const all = memoryOutput();
     const stats = await thread.exportSpan(span(undefined, t1, false), undefined, all.out, () => {});
     assert.deepEqual(stats, { rows: 30_000, indexEntries: 30_000, dataBytes: stats.dataBytes });
-  } finally {
-    await thread.close();
-    await store.close();
-    removeDir(dir);
-  }
+  });
 });
 
 test('an encrypted export from the worker opens with the key and only with it', { timeout: 60_000 }, async () => {
-  const dir = tempDir();
-  const store = await openStore({ engine: 'lmdb', path: dir, syncMode: 'none' });
-  const thread = startExportThread(store.engine.threadShareable!);
-  try {
+  await withLmdbThread(async (store, thread) => {
     const { t2 } = await seed(store, 3_000);
     const key = new EncryptionKey(crypto.randomBytes(32));
     const o = memoryOutput();
@@ -132,18 +136,11 @@ test('an encrypted export from the worker opens with the key and only with it', 
     await assert.rejects(async () => {
       for await (const _ of readDataFile(bufferSource('f.sst', file), { encryption: new EncryptionKey(crypto.randomBytes(32)) })) void _;
     });
-  } finally {
-    await thread.close();
-    await store.close();
-    removeDir(dir);
-  }
+  });
 });
 
 test('a job error while answering the worker stops the export with that error; the thread serves the next export', { timeout: 60_000 }, async () => {
-  const dir = tempDir();
-  const store = await openStore({ engine: 'lmdb', path: dir, syncMode: 'none' });
-  const thread = startExportThread(store.engine.threadShareable!);
-  try {
+  await withLmdbThread(async (store, thread) => {
     const { t2 } = await seed(store, 30_000);
     const stop = new Error('job paused');
     let checks = 0;
@@ -161,11 +158,7 @@ test('a job error while answering the worker stops the export with that error; t
     const ok = memoryOutput();
     const stats = await thread.exportSpan(span(undefined, t2, false), undefined, ok.out, () => {});
     assert.ok(stats.rows > 0 && ok.got.files.length === 1);
-  } finally {
-    await thread.close();
-    await store.close();
-    removeDir(dir);
-  }
+  });
 });
 
 test('the background priority helper lowers this thread on Linux and never throws', () => {
