@@ -37,7 +37,7 @@ export interface ExportPage {
 
 export function mvccExportPage(r: EngineReader, req: ExportRequest): ExportPage {
   if (!req.allRevisions && !req.startTs) return latestOnlyPage(r, req);
-  const walk = walkHistories(r, req.start, req.end, req.maxKeys);
+  const walk = walkHistories(r, req.start, req.end, { maxKeys: req.maxKeys });
   const entries: ExportEntry[] = [];
   const inWindow = (ts: Timestamp): boolean =>
     compareTimestamps(ts, req.endTs) <= 0 && (!req.startTs || compareTimestamps(ts, req.startTs) > 0);

@@ -3,6 +3,7 @@
 // before T is removed, and so is a tombstone at or before T that is the
 // newest version at or before T. The newest version at or before T that is a
 // value is kept, so reads above T are unaffected. Stats are adjusted.
+// Values are never held: the walk keeps only sizes and tombstone marks.
 
 import type { EngineWriter } from './engine.js';
 import { compareTimestamps, type Timestamp } from '../util/hlc.js';
@@ -15,15 +16,21 @@ export interface GcPageResult {
   bytesRemoved: number;
 }
 
+export interface GcPageLimits {
+  maxKeys: number;
+  /** A page ends at the key boundary after this many stored value bytes (one write transaction's work). */
+  maxValueBytes: number;
+}
+
 export function mvccGcPage(
   w: EngineWriter,
   start: Buffer | undefined,
   end: Buffer | undefined,
   threshold: Timestamp,
-  maxKeys: number,
+  limits: GcPageLimits,
   deltas: StatsDeltas,
 ): GcPageResult {
-  const walk = walkHistories(w, start, end, maxKeys);
+  const walk = walkHistories(w, start, end, { ...limits, keepValues: false });
   const doomed: Buffer[] = [];
   let bytesRemoved = 0;
   for (const h of walk.histories) {
@@ -34,7 +41,7 @@ export function mvccGcPage(
     const d = deltaFor(deltas, h.key);
     for (let i = from; i < h.versions.length; i++) {
       const v = h.versions[i]!;
-      const size = versionBytes(h.key.length, v.value ? v.value.length : 0);
+      const size = versionBytes(h.key.length, v.valueBytes);
       d.totalBytes -= size;
       d.valCount -= 1;
       bytesRemoved += size;
