@@ -173,7 +173,11 @@ async function interactive(client: pg.Client, cfg: pg.ClientConfig, format: Form
  * `report`) and returns null. The driver is loaded here, not at the top: the
  * bundled CLI must not load it to start a server.
  */
-export async function connectClient(args: ParsedArgs, report: (err: unknown) => void = printError): Promise<{ client: pg.Client; cfg: pg.ClientConfig } | null> {
+export async function connectClient(
+  args: ParsedArgs,
+  report: (err: unknown) => void = printError,
+  stream?: pg.ClientConfig['stream'],
+): Promise<{ client: pg.Client; cfg: pg.ClientConfig } | null> {
   let cfg: pg.ClientConfig;
   try {
     cfg = connectionConfig(args);
@@ -181,6 +185,7 @@ export async function connectClient(args: ParsedArgs, report: (err: unknown) => 
     report(err);
     return null;
   }
+  if (stream) cfg.stream = stream;
   const { default: pgLib } = await import('pg');
   const client = new pgLib.Client(cfg);
   // A socket error surfaces through the query that is running; do not crash on the event.

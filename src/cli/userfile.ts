@@ -19,6 +19,7 @@
 import type pg from 'pg';
 import { flag, type ParsedArgs } from './flags.js';
 import { connectClient } from './sql-shell.js';
+import { staticReadSocket, type StaticReadSocket } from './static-read-socket.js';
 import { PatternSyntaxError, pathSelector, type PathSelector } from './userfile-glob.js';
 import { BurrowError } from '../util/errors.js';
 import { checkCleanPath, defaultUserfilePrefix, formatUserfileUri, isUserfileUri, parseUserfileUri, type UserfileLocation } from '../util/userfile-uri.js';
@@ -28,6 +29,8 @@ export class UserfileError extends Error {}
 
 export interface UserfileContext {
   client: pg.Client;
+  /** The connection's socket, when it reads into a fixed buffer (get diverts payload reads to itself). */
+  readSocket?: StaticReadSocket;
   /** The session user (the default storage is userfiles_<user>). */
   user: string;
   out: (line: string) => void;
@@ -219,13 +222,14 @@ export async function userfileCommand(args: ParsedArgs): Promise<number> {
     console.error(`ERROR: requires at least 1 arg(s), only received 0\n${userfileUsage()}`);
     return 1;
   }
-  const conn = await connectClient(args, printError);
+  const readSocket = sub === 'get' ? staticReadSocket() : undefined;
+  const conn = await connectClient(args, printError, readSocket && (() => readSocket.socket));
   if (!conn) return 1;
   const { client } = conn;
   try {
     const who = await client.query({ text: 'SELECT current_user', rowMode: 'array' });
     const user = String((who.rows[0] as string[])[0]);
-    const ctx: UserfileContext = { client, user, out: (l) => process.stdout.write(l + '\n') };
+    const ctx: UserfileContext = { client, user, out: (l) => process.stdout.write(l + '\n'), ...(readSocket ? { readSocket } : {}) };
     switch (sub) {
       case 'upload':
         await (await import('./userfile-upload.js')).uploadCommand(ctx, rest, flag(args, 'recursive') === 'true');

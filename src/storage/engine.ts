@@ -50,6 +50,11 @@ export interface EngineSnapshot extends EngineReader {
 }
 
 export interface EngineWriter extends EngineReader {
+  /**
+   * Optional get without a copy: the result is valid only until the next call
+   * on this writer (LMDB: lmdb-js's reused read buffer).
+   */
+  getTransient?(key: Buffer): Buffer | undefined;
   /** Copies key and value before returning: callers may reuse their buffers. */
   put(key: Buffer, value: Buffer): void;
   del(key: Buffer): void;

@@ -101,6 +101,13 @@ export function readerFor(db: Db, txn?: LmdbTxn): CountingReader {
 export function writerFor(db: Db): EngineWriter {
   return {
     ...readerFor(db),
+    getTransient(key) {
+      // lmdb-js's shared get buffer (grown to the largest value read), or a view of the map. The shared
+      // buffer's `length` is a property lmdb-js sets to the value's size; slicing gives a view whose real
+      // length is that size (subarray and friends use the real length).
+      const v = db.getBinaryFast(key) as Uint8Array | undefined;
+      return v === undefined ? undefined : asBuffer(v).subarray(0, v.length);
+    },
     put(key, value) {
       checkEngineKey(key);
       checkEngineValue(value);

@@ -183,6 +183,26 @@ export function latestToVersionValue(raw: Buffer): Buffer {
   return out;
 }
 
+// The demotion scratch: deleting a 4 MiB userfile chunk must not allocate 4 MiB
+// (a file's delete is one transaction, so a 1 GiB file made 1 GiB of garbage
+// inside one synchronous engine apply). Kept up to maxDemoteScratchBytes.
+const maxDemoteScratchBytes = 8 * 1024 * 1024;
+let demoteScratch = Buffer.allocUnsafe(0);
+
+/** latestToVersionValue into a shared scratch buffer: valid until the next call (EngineWriter.put copies). */
+export function scratchLatestToVersionValue(raw: Buffer): Buffer {
+  const n = raw[0] === tagValue ? raw.length - 12 : 1;
+  if (n > maxDemoteScratchBytes) return latestToVersionValue(raw);
+  if (demoteScratch.length < n) demoteScratch = Buffer.allocUnsafe(Math.min(maxDemoteScratchBytes, Math.max(n, demoteScratch.length * 2, 4096)));
+  if (raw[0] !== tagValue) {
+    demoteScratch[0] = tagTombstone;
+    return demoteScratch.subarray(0, 1);
+  }
+  demoteScratch[0] = tagValue;
+  raw.copy(demoteScratch, 1, 13);
+  return demoteScratch.subarray(0, n);
+}
+
 /** Payload length of a stored value (0 for tombstones), either slot kind. */
 export function payloadLength(raw: Buffer, latest: boolean): number {
   if (raw[0] !== tagValue) return 0;

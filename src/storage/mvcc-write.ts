@@ -5,13 +5,16 @@
 // Invariants: a write's timestamp is >= the key's newest version (the kv
 // layer's clock guarantees it); writing at the same timestamp replaces that
 // version. A delete of a key whose newest version is already a tombstone (or
-// that has no versions) writes nothing.
+// that has no versions) writes nothing. Moving the previous newest version to
+// its version key allocates nothing for its value (a transient read and a
+// scratch copy), so deleting many large values in one transaction makes no
+// garbage in proportion to their size.
 
 import type { EngineWriter } from './engine.js';
 import { BurrowError, SqlState } from '../util/errors.js';
 import { compareTimestamps, timestampToDecimalString, type Timestamp } from '../util/hlc.js';
 import {
-  decodeLatestValue, encodeLatestValue, encodeMvccKey, latestToVersionValue, withTimestamp,
+  decodeLatestValue, encodeLatestValue, encodeMvccKey, scratchLatestToVersionValue, withTimestamp,
 } from './mvcc-key.js';
 import { deltaFor, versionBytes, type StatsDeltas } from './mvcc-stats.js';
 
@@ -24,7 +27,8 @@ export interface KeyWrite {
 /** Writes one new newest version of key at ts. */
 export function mvccPut(w: EngineWriter, key: Buffer, value: Buffer | null, ts: Timestamp, deltas: StatsDeltas): void {
   const latestKey = encodeMvccKey(key, null);
-  const prevRaw = w.get(latestKey);
+  // Read without a copy where the engine can: prevRaw is used up before the next engine call.
+  const prevRaw = w.getTransient ? w.getTransient(latestKey) : w.get(latestKey);
   const d = deltaFor(deltas, key);
   if (prevRaw) {
     const prev = decodeLatestValue(prevRaw);
@@ -45,7 +49,7 @@ export function mvccPut(w: EngineWriter, key: Buffer, value: Buffer | null, ts: 
       d.totalBytes -= prevSize;
       d.valCount -= 1;
     } else {
-      w.put(withTimestamp(latestKey, prev.ts), latestToVersionValue(prevRaw));
+      w.put(withTimestamp(latestKey, prev.ts), scratchLatestToVersionValue(prevRaw));
     }
   } else {
     if (value === null) return;
