@@ -158,7 +158,12 @@ export async function deleteStoredFile(ctx: UserfileContext, storage: UserfileLo
   const { files, payload } = tableNames(storage);
   try {
     return await inTxn(ctx.client, async () => {
-      await ctx.client.query(`DELETE FROM ${payload} WHERE file_id IN (SELECT file_id FROM ${files} WHERE filename = $1)`, [name]);
+      // By file_id = $1, a range of the payload's primary key (as CockroachDB's userfile does): an
+      // IN (subquery) made the server read every file's chunks.
+      const found = await ctx.client.query({ text: `SELECT file_id FROM ${files} WHERE filename = $1`, values: [name], rowMode: 'array' });
+      if (found.rows.length === 0) return false;
+      const fileId = (found.rows[0] as string[])[0]!;
+      await ctx.client.query(`DELETE FROM ${payload} WHERE file_id = $1`, [fileId]);
       const r = await ctx.client.query(`DELETE FROM ${files} WHERE filename = $1`, [name]);
       return (r.rowCount ?? 0) > 0;
     });

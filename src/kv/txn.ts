@@ -91,6 +91,12 @@ export interface Txn {
 
 const maxTrackedPointReads = 10_000;
 const defaultPageRows = 1024;
+/**
+ * A scan page also ends once it holds this many value bytes (at a row
+ * boundary, at least one row): 1024 rows of 4 MiB userfile chunks would be a
+ * 4 GiB page.
+ */
+const defaultPageBytes = 8 * 1024 * 1024;
 const defaultVisitPageRows = 4096;
 
 export interface ReadSet {
@@ -179,7 +185,7 @@ export function newTxn(db: KvDbInternals, readTs: Timestamp, readOnly: boolean, 
       try {
         while (span && left > 0) {
           await db.waitForSpan(span.start, span.end, readTs);
-          const page = db.store.scanPage({ start: span.start, end: span.end, ts: readTs, reverse: !!opts.reverse, maxRows: pageRows });
+          const page = db.store.scanPage({ start: span.start, end: span.end, ts: readTs, reverse: !!opts.reverse, maxRows: pageRows, maxBytes: defaultPageBytes });
           const pageSpan = opts.reverse
             ? { start: page.resume ? page.resume.end : span.start, end: span.end }
             : { start: span.start, end: page.resume ? page.resume.start : span.end };

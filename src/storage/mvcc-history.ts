@@ -2,6 +2,11 @@
 // versions, newest first, each with its timestamp. GC and export both work
 // key by key over whole histories; this keeps that walk in one place.
 //
+// An indirect latest slot (mvcc-key.ts) is skipped: its version key, next in
+// the walk, is that version. A GC that removes every version of a key whose
+// newest is a tombstone removes the latest slot as one of them (a tombstone
+// is always direct).
+//
 // A walk reads synchronously from one engine iterator and stops at a key
 // boundary once maxKeys keys, maxVersions versions or maxValueBytes stored
 // value bytes were visited, returning where to resume. Without keepValues
@@ -11,8 +16,8 @@
 import type { EngineReader } from './engine.js';
 import type { Timestamp } from '../util/hlc.js';
 import {
-  dataSpanEnd, dataSpanStart, decodeLatestValue, decodeUserKey, decodeVersionValue, isLatestSlot, tsSuffixBytes,
-  versionKeyTimestamp,
+  dataSpanEnd, dataSpanStart, decodeLatestValue, decodeUserKey, decodeVersionValue, isLatestSlot, tagIndirect,
+  tsSuffixBytes, versionKeyTimestamp,
 } from './mvcc-key.js';
 
 export interface StoredVersion {
@@ -67,9 +72,11 @@ export function walkHistories(r: EngineReader, start: Buffer | undefined, end: B
       curKey = k;
       curPrefixLen = k.length - tsSuffixBytes;
     }
-    versions++;
     valueBytes += e.value.length;
     const latest = isLatestSlot(k);
+    // An indirect latest slot points at the version key that follows it: that entry is the version.
+    if (latest && e.value[0] === tagIndirect) continue;
+    versions++;
     const { ts, value } = latest ? decodeLatestValue(e.value) : { ts: versionKeyTimestamp(k), value: decodeVersionValue(e.value) };
     const kept = value === null || keepValues ? value : noValue;
     cur!.versions.push({ engineKey: k, ts, value: kept, valueBytes: value === null ? 0 : value.length, latest });

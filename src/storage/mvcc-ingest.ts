@@ -12,9 +12,10 @@ import { compareTimestamps, type Timestamp } from '../util/hlc.js';
 import { ingestBatchBytes } from '../util/limits.js';
 import { compareBytes } from '../util/bytes.js';
 import {
-  dataSpanStart, decodeLatestValue, decodeUserKey, encodeLatestValue, encodeMvccKey, encodeVersionValue,
-  latestToVersionValue, scratchLatestValue, scratchMvccKey, withTimestamp,
+  dataSpanStart, decodeUserKey, encodeMvccKey, encodeVersionValue, indirectThresholdBytes, latestInfo, scratchLatestValue,
+  scratchMvccKey, withTimestamp,
 } from './mvcc-key.js';
+import { putNewest, retireNewest } from './mvcc-write.js';
 import type { ExportEntry } from './mvcc-export.js';
 import { deltaFor, persistStatsDeltas, statsBucket, versionBytes, type MvccStats, type StatsDeltas } from './mvcc-stats.js';
 
@@ -93,7 +94,8 @@ function applyEntry(w: EngineWriter, c: IngestCursor, e: ExportEntry, deltas: St
   d.totalBytes += size;
   d.valCount += 1;
   if (!sameKey) {
-    w.put(scratchMvccKey(e.key, null), scratchLatestValue(e.ts, e.value));
+    if (e.value && e.value.length >= indirectThresholdBytes()) putNewest(w, encodeMvccKey(e.key, null), e.ts, e.value);
+    else w.put(scratchMvccKey(e.key, null), scratchLatestValue(e.ts, e.value));
     d.keyCount += 1;
     if (e.value) {
       d.liveBytes += size;
@@ -111,7 +113,7 @@ function mergeOne(w: EngineWriter, e: ExportEntry, deltas: StatsDeltas): void {
   const d = deltaFor(deltas, e.key);
   const size = versionBytes(e.key.length, e.value ? e.value.length : 0);
   if (!raw) {
-    w.put(latestKey, encodeLatestValue(e.ts, e.value));
+    putNewest(w, latestKey, e.ts, e.value);
     d.keyCount += 1;
     d.totalBytes += size;
     d.valCount += 1;
@@ -121,7 +123,7 @@ function mergeOne(w: EngineWriter, e: ExportEntry, deltas: StatsDeltas): void {
     }
     return;
   }
-  const cur = decodeLatestValue(raw);
+  const cur = latestInfo(raw);
   const cmp = compareTimestamps(e.ts, cur.ts);
   if (cmp < 0) {
     const vk = withTimestamp(latestKey, e.ts);
@@ -135,18 +137,17 @@ function mergeOne(w: EngineWriter, e: ExportEntry, deltas: StatsDeltas): void {
     d.valCount += 1;
     return;
   }
-  const curSize = versionBytes(e.key.length, cur.value ? cur.value.length : 0);
-  if (cur.value) {
+  const curSize = versionBytes(e.key.length, cur.payloadBytes);
+  if (cur.isValue) {
     d.liveBytes -= curSize;
     d.liveCount -= 1;
   }
   if (cmp === 0) {
     d.totalBytes -= curSize;
     d.valCount -= 1;
-  } else {
-    w.put(withTimestamp(latestKey, cur.ts), latestToVersionValue(raw));
   }
-  w.put(latestKey, encodeLatestValue(e.ts, e.value));
+  retireNewest(w, latestKey, raw, cur, cmp === 0);
+  putNewest(w, latestKey, e.ts, e.value);
   d.totalBytes += size;
   d.valCount += 1;
   if (e.value) {

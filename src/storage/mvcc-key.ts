@@ -15,6 +15,13 @@
 // real timestamps.
 // Values: latest slot = tag | wall 8 | logical 4 | payload;
 //         version     = tag | payload.   tag 0 = tombstone, 1 = value.
+// Large values (indirectValueBytes and up, such as 4 MiB userfile chunks) are
+// written at their version key from the start, and the latest slot holds a
+// pointer: tag 2 | wall 8 | logical 4 | payload length 4. A newer version then
+// leaves the value where it is instead of copying it to its version key, so
+// deleting a 1 GiB file writes 256 small slots, not 1 GiB. Readers take the
+// newest version from the version key with the pointer's timestamp (which
+// always exists); history walks skip the pointer.
 // The per-row checks scans make (isLatestSlot, latestAtOrBefore,
 // versionAtOrBefore) read bytes directly: Buffer.readUInt32BE's argument
 // validation was ~15% of a full-table aggregation.
@@ -29,6 +36,45 @@ export const tsSuffixBytes = 12;
 export const mvccSuffixBytes = 2 + tsSuffixBytes;
 export const tagTombstone = 0;
 export const tagValue = 1;
+/** A latest slot whose value lives at the version key of its timestamp. */
+export const tagIndirect = 2;
+const indirectLatestBytes = 17;
+const defaultIndirectValueBytes = 64 * 1024;
+let indirectValueBytes = defaultIndirectValueBytes;
+
+/** Values at least this many bytes are written indirectly (see above). */
+export function indirectThresholdBytes(): number {
+  return indirectValueBytes;
+}
+
+/** Testing knob: the indirect threshold (undefined restores the default). Readers handle both forms whatever it is. */
+export function setIndirectThresholdBytesForTesting(bytes: number | undefined): void {
+  indirectValueBytes = bytes ?? defaultIndirectValueBytes;
+}
+
+export function encodeIndirectLatest(ts: Timestamp, payloadBytes: number): Buffer {
+  const out = Buffer.allocUnsafe(indirectLatestBytes);
+  out[0] = tagIndirect;
+  out.writeBigUInt64BE(ts.wall, 1);
+  out.writeUInt32BE(ts.logical, 9);
+  out.writeUInt32BE(payloadBytes, 13);
+  return out;
+}
+
+/** What a latest slot says about the newest version, whichever form it has. */
+export interface LatestInfo {
+  ts: Timestamp;
+  isValue: boolean;
+  indirect: boolean;
+  payloadBytes: number;
+}
+
+export function latestInfo(raw: Buffer): LatestInfo {
+  const ts = { wall: raw.readBigUInt64BE(1), logical: raw.readUInt32BE(9) };
+  if (raw[0] === tagIndirect) return { ts, isValue: true, indirect: true, payloadBytes: raw.readUInt32BE(13) };
+  const isValue = raw[0] === tagValue;
+  return { ts, isValue, indirect: false, payloadBytes: isValue ? raw.length - 13 : 0 };
+}
 
 const maxWall = maxWallNs;
 
@@ -151,7 +197,9 @@ export function encodeLatestValue(ts: Timestamp, value: Buffer | null): Buffer {
   return out;
 }
 
+/** A direct latest slot's version (an indirect one throws: its value is elsewhere, see latestInfo). */
 export function decodeLatestValue(raw: Buffer): DecodedValue {
+  if (raw[0] === tagIndirect) throw new Error('decodeLatestValue: an indirect latest slot has no value of its own');
   return {
     ts: { wall: raw.readBigUInt64BE(1), logical: raw.readUInt32BE(9) },
     value: raw[0] === tagValue ? raw.subarray(13) : null,
@@ -176,6 +224,7 @@ export function decodeVersionValue(raw: Buffer): Buffer | null {
 
 /** Converts a latest-slot value into the version value it becomes when demoted. */
 export function latestToVersionValue(raw: Buffer): Buffer {
+  if (raw[0] === tagIndirect) throw new Error('latestToVersionValue: an indirect latest slot is already at its version key');
   if (raw[0] !== tagValue) return Buffer.from([tagTombstone]);
   const out = Buffer.allocUnsafe(raw.length - 12);
   out[0] = tagValue;
@@ -189,8 +238,19 @@ export function latestToVersionValue(raw: Buffer): Buffer {
 const maxDemoteScratchBytes = 8 * 1024 * 1024;
 let demoteScratch = Buffer.allocUnsafe(0);
 
+/** encodeVersionValue of a value into the same scratch buffer (valid until the next call of either). */
+export function scratchVersionValue(value: Buffer): Buffer {
+  const n = 1 + value.length;
+  if (n > maxDemoteScratchBytes) return encodeVersionValue(value);
+  if (demoteScratch.length < n) demoteScratch = Buffer.allocUnsafe(Math.min(maxDemoteScratchBytes, Math.max(n, demoteScratch.length * 2, 4096)));
+  demoteScratch[0] = tagValue;
+  value.copy(demoteScratch, 1);
+  return demoteScratch.subarray(0, n);
+}
+
 /** latestToVersionValue into a shared scratch buffer: valid until the next call (EngineWriter.put copies). */
 export function scratchLatestToVersionValue(raw: Buffer): Buffer {
+  if (raw[0] === tagIndirect) throw new Error('latestToVersionValue: an indirect latest slot is already at its version key');
   const n = raw[0] === tagValue ? raw.length - 12 : 1;
   if (n > maxDemoteScratchBytes) return latestToVersionValue(raw);
   if (demoteScratch.length < n) demoteScratch = Buffer.allocUnsafe(Math.min(maxDemoteScratchBytes, Math.max(n, demoteScratch.length * 2, 4096)));

@@ -14,10 +14,11 @@
 // engine's visit() when it has one, its scan() iterator otherwise.
 
 import type { EngineReader } from './engine.js';
-import { compareTimestamps, zeroTimestamp, type Timestamp } from '../util/hlc.js';
+import { compareTimestamps, timestampToDecimalString, zeroTimestamp, type Timestamp } from '../util/hlc.js';
+import { BurrowError, SqlState } from '../util/errors.js';
 import {
   dataSpanEnd, dataSpanStart, decodeLatestValue, decodeUserKey, decodeVersionValue, encodeMvccKey,
-  isLatestSlot, latestAtOrBefore, latestValueTimestamp, nextUserKeyStart, tagValue, tsParts, tsSuffixBytes, versionAtOrBefore,
+  isLatestSlot, latestAtOrBefore, latestValueTimestamp, nextUserKeyStart, tagIndirect, tagValue, tsParts, tsSuffixBytes, versionAtOrBefore,
   versionKeyTimestamp, withTimestamp,
 } from './mvcc-key.js';
 
@@ -40,8 +41,18 @@ export function mvccGetVersion(r: EngineReader, userKey: Buffer, ts: Timestamp):
   const latestKey = encodeMvccKey(userKey, null);
   const raw = r.get(latestKey);
   if (!raw) return undefined;
-  const latest = decodeLatestValue(raw);
-  if (compareTimestamps(latest.ts, ts) <= 0) return latest;
+  if (raw[0] === tagIndirect) {
+    // The newest version is at its version key; if it is newer than ts, the walk below passes it.
+    const lt = latestValueTimestamp(raw);
+    if (compareTimestamps(lt, ts) <= 0) {
+      const v = r.get(withTimestamp(latestKey, lt));
+      if (!v) throw new BurrowError(SqlState.DataCorrupted, `MVCC data is damaged: the newest version of a key is missing at ${timestampToDecimalString(lt)}`);
+      return { ts: lt, value: decodeVersionValue(v) };
+    }
+  } else {
+    const latest = decodeLatestValue(raw);
+    if (compareTimestamps(latest.ts, ts) <= 0) return latest;
+  }
   const end = nextUserKeyStart(latestKey);
   for (const e of r.scan({ start: withTimestamp(latestKey, ts), end, limit: 1 })) {
     return { ts: versionKeyTimestamp(e.key), value: decodeVersionValue(e.value) };
@@ -184,7 +195,7 @@ export function mvccVisitPage(r: EngineReader, req: ScanRequest, visit: MvccVisi
       wantKey = null;
       return false;
     }
-    if (latestAtOrBefore(value, parts)) {
+    if (latestAtOrBefore(value, parts) && value[0] !== tagIndirect) {
       if (value[0] === tagValue) {
         visit(k, value, latestPayloadOffset);
         rows++;
@@ -193,6 +204,7 @@ export function mvccVisitPage(r: EngineReader, req: ScanRequest, visit: MvccVisi
       skipKey = k;
       wantKey = null;
     } else {
+      // Not visible at ts, or indirect: the visible version is one of the version keys that follow.
       wantKey = k;
       skipKey = null;
     }
