@@ -3,31 +3,21 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Engine } from '../../src/storage/engine.js';
 import type { Timestamp } from '../../src/util/hlc.js';
-import { mvccApplyWrites } from '../../src/storage/mvcc-write.js';
 import { mvccGcPage } from '../../src/storage/mvcc-gc.js';
 import { walkHistories } from '../../src/storage/mvcc-history.js';
-import { persistStatsDeltas, type StatsDeltas } from '../../src/storage/mvcc-stats.js';
-import { b, engineKinds, withEngine, withStore } from '../support/stores.js';
+import type { StatsDeltas } from '../../src/storage/mvcc-stats.js';
+import { b, engineKinds, mvccCommit, withEngine, withStore } from '../support/stores.js';
 
 const ts = (wall: number): Timestamp => ({ wall: BigInt(wall), logical: 0 });
 const MiB = 1024 * 1024;
-
-async function commit(e: Engine, writes: { key: Buffer; value: Buffer | null }[], at: Timestamp): Promise<void> {
-  await e.write((w) => {
-    const deltas: StatsDeltas = new Map();
-    mvccApplyWrites(w, writes, at, deltas);
-    persistStatsDeltas(w, deltas);
-  });
-}
 
 for (const kind of engineKinds) {
   test(`${kind}: a history walk without values keeps sizes and tombstones only, and stops after maxValueBytes`, async () => {
     await withEngine(kind, async (e) => {
       const big = Buffer.alloc(3 * MiB, 7);
-      await commit(e, ['k1', 'k2', 'k3', 'k4'].map((k) => ({ key: b(k), value: big })), ts(10));
-      await commit(e, [{ key: b('k2'), value: null }], ts(20));
+      await mvccCommit(e, ['k1', 'k2', 'k3', 'k4'].map((k) => ({ key: b(k), value: big })), ts(10));
+      await mvccCommit(e, [{ key: b('k2'), value: null }], ts(20));
       const walk = walkHistories(e, undefined, undefined, { maxKeys: 100, maxValueBytes: 5 * MiB, keepValues: false });
       // k1 (3 MiB) is under the bound, k2 (its tombstone and 3 MiB) crosses it; the page ends at k3.
       assert.deepEqual(walk.histories.map((h) => h.key.toString()), ['k1', 'k2']);
@@ -45,8 +35,8 @@ for (const kind of engineKinds) {
     await withEngine(kind, async (e) => {
       const big = Buffer.alloc(2 * MiB, 1);
       const keys = ['a', 'b', 'c', 'd', 'e'];
-      await commit(e, keys.map((k) => ({ key: b(k), value: big })), ts(10));
-      await commit(e, keys.map((k) => ({ key: b(k), value: b('small') })), ts(20));
+      await mvccCommit(e, keys.map((k) => ({ key: b(k), value: big })), ts(10));
+      await mvccCommit(e, keys.map((k) => ({ key: b(k), value: b('small') })), ts(20));
       let from: Buffer | undefined;
       let pages = 0;
       let removed = 0;

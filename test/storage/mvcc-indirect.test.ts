@@ -7,22 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/storage/engine.js';
 import type { Timestamp } from '../../src/util/hlc.js';
-import { mvccApplyWrites } from '../../src/storage/mvcc-write.js';
 import { mvccGet } from '../../src/storage/mvcc-read.js';
 import { encodeMvccKey, setIndirectThresholdBytesForTesting, tagIndirect, withTimestamp } from '../../src/storage/mvcc-key.js';
-import { persistStatsDeltas, readStats, type StatsDeltas } from '../../src/storage/mvcc-stats.js';
-import { b, engineKinds, withEngine, withStore } from '../support/stores.js';
+import { readStats } from '../../src/storage/mvcc-stats.js';
+import { b, engineKinds, mvccCommit, withEngine, withStore } from '../support/stores.js';
 
 const ts = (wall: number): Timestamp => ({ wall: BigInt(wall), logical: 0 });
 const MiB = 1024 * 1024;
-
-async function commit(e: Engine, writes: { key: Buffer; value: Buffer | null }[], at: Timestamp): Promise<void> {
-  await e.write((w) => {
-    const deltas: StatsDeltas = new Map();
-    mvccApplyWrites(w, writes, at, deltas);
-    persistStatsDeltas(w, deltas);
-  });
-}
 
 function storedValueBytes(e: Engine): number {
   let n = 0;
@@ -34,19 +25,19 @@ for (const kind of engineKinds) {
   test(`${kind}: a 4 MiB value lives at its version key; overwriting or deleting it moves none of its bytes`, async () => {
     await withEngine(kind, async (e) => {
       const big = Buffer.alloc(4 * MiB, 3);
-      await commit(e, [{ key: b('chunk'), value: big }], ts(10));
+      await mvccCommit(e, [{ key: b('chunk'), value: big }], ts(10));
       const latest = e.get(encodeMvccKey(b('chunk'), null))!;
       assert.equal(latest[0], tagIndirect);
       assert.equal(latest.length, 17);
       assert.ok(e.get(withTimestamp(encodeMvccKey(b('chunk'), null), ts(10)))!.subarray(1).equals(big));
       const before = storedValueBytes(e);
-      await commit(e, [{ key: b('chunk'), value: null }], ts(20));
+      await mvccCommit(e, [{ key: b('chunk'), value: null }], ts(20));
       assert.ok(storedValueBytes(e) - before < 64, 'a delete writes a tombstone, not a copy');
       assert.ok(mvccGet(e, b('chunk'), ts(15))!.value.equals(big));
       assert.equal(mvccGet(e, b('chunk'), ts(25)), undefined);
-      await commit(e, [{ key: b('chunk'), value: b('small') }], ts(30));
+      await mvccCommit(e, [{ key: b('chunk'), value: b('small') }], ts(30));
       const big2 = Buffer.alloc(MiB, 9);
-      await commit(e, [{ key: b('chunk'), value: big2 }], ts(40));
+      await mvccCommit(e, [{ key: b('chunk'), value: big2 }], ts(40));
       assert.equal(mvccGet(e, b('chunk'), ts(9)), undefined);
       assert.ok(mvccGet(e, b('chunk'), ts(10))!.value.equals(big));
       assert.equal(mvccGet(e, b('chunk'), ts(20)), undefined);

@@ -8,6 +8,9 @@ import type { Engine } from '../../src/storage/engine.js';
 import { openMemoryEngine } from '../../src/storage/memory-engine.js';
 import { defaultLmdbOptions, openLmdbEngine } from '../../src/storage/lmdb-engine.js';
 import { openStore, type Store, type StoreOptions } from '../../src/storage/store.js';
+import type { Timestamp } from '../../src/util/hlc.js';
+import { mvccApplyWrites } from '../../src/storage/mvcc-write.js';
+import { persistStatsDeltas, type StatsDeltas } from '../../src/storage/mvcc-stats.js';
 
 export type EngineKind = 'memory' | 'lmdb';
 export const engineKinds: EngineKind[] = ['memory', 'lmdb'];
@@ -43,3 +46,12 @@ export async function withStore<T>(kind: EngineKind, fn: (s: Store) => Promise<T
 }
 
 export const b = (s: string): Buffer => Buffer.from(s);
+
+/** Commits MVCC writes at ts straight to an engine, with stats, as the store's commit does. */
+export async function mvccCommit(e: Engine, writes: { key: Buffer; value: Buffer | null }[], at: Timestamp): Promise<void> {
+  await e.write((w) => {
+    const deltas: StatsDeltas = new Map();
+    mvccApplyWrites(w, writes, at, deltas);
+    persistStatsDeltas(w, deltas);
+  });
+}
