@@ -10,8 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { collectGarbage } from '../src/util/full-gc.js';
 
 /** One line of bench/results/<suite>.json; field order is the file's. */
 export interface BenchResult {
@@ -114,24 +113,6 @@ function formatRate(x: number): string {
   return x.toFixed(2);
 }
 
-let fullGc: (() => void) | null | undefined;
-
-/**
- * A full collection before each run, so one run's garbage is not collected
- * on the next one's clock (works without --expose-gc).
- */
-function collectGarbage(): void {
-  if (fullGc === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      fullGc = vm.runInNewContext('gc') as () => void;
-    } catch {
-      fullGc = null;
-    }
-  }
-  fullGc?.();
-}
-
 /**
  * Warms both sides up once, then runs ours and the reference alternately
  * (A B A B ...) for `rounds` rounds and reports the median rate of each.
@@ -140,6 +121,7 @@ export async function measurePair(spec: PairSpec): Promise<BenchResult> {
   const rounds = Math.max(minRounds, spec.rounds ?? minRounds);
   const log = spec.log ?? (() => {});
   const run = async (runner: Runner, warmup: boolean, round: number): Promise<Sample> => {
+    // A full collection first, so one run's garbage is not collected on the next one's clock.
     collectGarbage();
     const s = await runner({ warmup, round, deadline: deadlineIn(spec.maxRunMs) });
     if (!(s.ops > 0) || !(s.durationMs > 0)) throw new Error(`${spec.name}: a run did no measurable work (${s.ops} ops in ${s.durationMs} ms)`);

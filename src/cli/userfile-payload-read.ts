@@ -20,12 +20,11 @@
 // layout); if one is not, the reader falls back to asking for the offset that
 // follows the bytes it has.
 
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { Socket } from 'node:net';
 import type { Connection } from 'pg';
 import type { StaticReadSocket } from './static-read-socket.js';
 import { UserfileError, type StoredFile } from './userfile.js';
+import { collectGarbage } from '../util/full-gc.js';
 
 export const payloadChunkBytes = 4 * 1024 * 1024;
 /** Chunks requested ahead of the one being written. */
@@ -34,32 +33,17 @@ const readAhead = 2;
 const maxValueBytes = 64 * 1024 * 1024;
 /** The largest other message accepted (errors, notices, status). */
 const maxOtherMessageBytes = 1024 * 1024;
-/** Bytes received through 'data' events between explicit collections. */
+/**
+ * Bytes received through 'data' events between explicit collections: over
+ * TLS each read is a fresh buffer, garbage at once, but V8 collects external
+ * memory only well after it has piled up (the JS heap here stays tiny).
+ */
 const collectEveryBytes = 16 * 1024 * 1024;
 
 interface ServerError extends Error {
   code?: string;
   detail?: string;
   hint?: string;
-}
-
-let gcFn: (() => void) | null | undefined;
-
-/**
- * A full collection. Over TLS the socket hands over its data as fresh
- * buffers; they are garbage at once, but V8 collects external memory only
- * well after it has piled up (the JS heap here stays tiny).
- */
-function collectGarbage(): void {
-  if (gcFn === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      gcFn = vm.runInNewContext('gc') as () => void;
-    } catch {
-      gcFn = null;
-    }
-  }
-  gcFn?.();
 }
 
 function cstring(s: string): Buffer {
